@@ -1,0 +1,3 @@
+export * from './generated.ts';
+export * from './resources.ts';
+export * from './constants.ts';
