@@ -161,3 +161,9 @@ export const restrictedNamespaceLabels = {
   'pod-security.kubernetes.io/warn': 'restricted',
   'pod-security.kubernetes.io/warn-version': 'latest',
 };
+
+/** Adds labels to a namespace with kubectl (client-node's patch defaults to JSON Patch). */
+export async function labelNamespace(kubeconfig: string, name: string, labels: Record<string, string>): Promise<void> {
+  const pairs = Object.entries(labels).map(([key, value]) => `${key}=${value}`);
+  await mustRun('kubectl', ['label', 'namespace', name, '--overwrite', ...pairs], { kubeconfig });
+}
