@@ -1,5 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
+import { createAppController } from './controllers/app/controller.ts';
 import type { Clock } from './runtime/clock.ts';
 import { Manager } from './runtime/manager.ts';
 import type { OperatorSettings } from './settings.ts';
@@ -39,5 +40,6 @@ export function createOperator(settings: OperatorSettings, dependencies: Operato
       ...dependencies.leaderElectionTimings,
     },
   });
+  manager.register(createAppController());
   return manager;
 }

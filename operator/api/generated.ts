@@ -40,8 +40,6 @@ export interface ScalingRules {
   stabilizationWindowSeconds?: number;
   /** Which policy wins when several apply. */
   selectPolicy?: 'Max' | 'Min' | 'Disabled';
-  /** Relative difference from the target below which the autoscaler does not scale, as a quantity such as 0.05. */
-  tolerance?: string;
   /** Limits on how fast replicas change. */
   policies?: ScalingPolicy[];
 }
