@@ -76,6 +76,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   const containerLogPath = (namespace: string, pod: string, container: string): string =>
     join(workDir, 'logs', `${namespace}_${pod}_${container}.log`);
   const context = {
+    kubeConfig: options.kubeConfig,
     core,
     workDir,
     bins,

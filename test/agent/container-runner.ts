@@ -13,6 +13,8 @@ import { mountMapOf, rewriteMountedPath, type VolumeHostPaths } from './volumes.
 export interface ContainerRunContext extends PodWorkerContext {
   readonly pod: () => V1Pod;
   readonly podDir: string;
+  /** Kubeconfig with the pod's service account token, when the pod mounts one. */
+  readonly kubeconfigPath: () => string | undefined;
   /** Aborted when the pod is terminated: no further start or restart happens. */
   readonly signal: AbortSignal;
   /** Moves the pod to phase Running once a regular container has started. */
@@ -69,6 +71,8 @@ export async function runContainer(
 
     const rewrite = (value: string): string => rewriteMountedPath(value, mounts);
     const environment: Record<string, string> = { ...context.environment, HOSTNAME: pod.metadata?.name ?? '' };
+    const kubeconfigPath = context.kubeconfigPath();
+    if (kubeconfigPath !== undefined) environment.KUBECONFIG = kubeconfigPath;
     for (const [key, value] of Object.entries(containerEnvironment)) environment[key] = rewrite(value);
     environment[terminationMessagePathVariable] = terminationMessageFile;
     const args = host.args.map((arg) => rewrite(expandReferences(arg, containerEnvironment)));

@@ -1,16 +1,18 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { CoreV1Api, V1Container, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Api, KubeConfig, V1Container, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import { resolveHostCommand, type BinMap } from './bins.ts';
 import { runContainer, sleepUnlessAborted, type ContainerRunContext } from './container-runner.ts';
 import { describeError, isNotFound } from './errors.ts';
 import type { AgentLogger } from './logger.ts';
 import { buildPodStatus, type PodRuntimeState } from './pod-status.ts';
+import { serviceAccountTokenVolumeName, writeServiceAccountKubeconfig } from './service-account.ts';
 import { prepareVolumes, type VolumeHostPaths } from './volumes.ts';
 
 /** Shared settings and clients for every pod the agent runs. */
 export interface PodWorkerContext {
+  readonly kubeConfig: KubeConfig;
   readonly core: CoreV1Api;
   readonly workDir: string;
   readonly bins: BinMap;
@@ -43,6 +45,7 @@ export class PodWorker {
   readonly #state: PodRuntimeState;
   readonly #containerRun: ContainerRunContext;
   #deadlineTimer: NodeJS.Timeout | undefined;
+  #kubeconfigPath: string | undefined;
   #terminating: Promise<void> | undefined;
   #pendingWrite: Promise<void> | undefined;
   #lastWrite: Promise<void> = Promise.resolve();
@@ -75,6 +78,7 @@ export class PodWorker {
       ...context,
       pod: () => this.#pod,
       podDir: this.#podDir,
+      kubeconfigPath: () => this.#kubeconfigPath,
       signal: this.#abort.signal,
       logger: this.#logger,
       publish: () => this.publish(),
@@ -121,7 +125,7 @@ export class PodWorker {
     let volumes: VolumeHostPaths | undefined;
     while (volumes === undefined) {
       try {
-        volumes = await prepareVolumes(this.#pod, this.#context.workDir, this.#podDir, this.#context.core);
+        volumes = await this.#prepareSandbox();
       } catch (error) {
         this.#logger.warn('Pod volumes could not be prepared; retrying', { err: describeError(error) });
         for (const status of this.#state.containerStatuses) {
@@ -147,6 +151,18 @@ export class PodWorker {
     );
     if (this.#abort.signal.aborted) return;
     await this.#finish(exitCodes.every((code) => code === 0) ? 'Succeeded' : 'Failed');
+  }
+
+  /** Creates the volume folders and, when the pod mounts a service account token, its kubeconfig. */
+  async #prepareSandbox(): Promise<VolumeHostPaths> {
+    const { core, kubeConfig, workDir } = this.#context;
+    const volumes = await prepareVolumes(this.#pod, workDir, this.#podDir, core);
+    const tokenVolume = serviceAccountTokenVolumeName(this.#pod);
+    if (tokenVolume !== undefined) {
+      const folder = volumes.get(tokenVolume);
+      this.#kubeconfigPath = await writeServiceAccountKubeconfig(this.#pod, kubeConfig, core, this.#podDir, folder);
+    }
+    return volumes;
   }
 
   async #runPlaceholder(): Promise<void> {

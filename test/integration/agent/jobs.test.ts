@@ -206,6 +206,19 @@ describe('node agent running Jobs', () => {
     const initialized = pod?.status?.conditions?.find((condition) => condition.type === 'Initialized');
     expect(initialized?.status).toBe('True');
   });
+
+  it('gives processes the service account credentials', async () => {
+    const ns = namespace.name;
+    await batch.createNamespacedJob({
+      namespace: ns,
+      body: buildJob('whoami', { command: ['planner-backup'], args: ['--whoami', 'x'] }),
+    });
+
+    await waitForJobCondition(batch, ns, 'whoami', 'Complete');
+    const [pod] = await listJobPods(core, ns, 'whoami');
+    const terminated = pod?.status?.containerStatuses?.[0]?.state?.terminated;
+    expect(terminated?.message).toBe(`system:serviceaccount:${ns}:default`);
+  });
 });
 
 async function waitForPods(core: CoreV1Api, namespace: string, jobName: string): Promise<string[]> {
