@@ -72,7 +72,7 @@ function buildProgram(): Command {
     )
     .action(async (flags: BackupFlags) => {
       process.exitCode = await runReportingCommand('backup', flags.logLevel, async (logger, signal) => {
-        const storage = createStorage(flags);
+        const storage = await createStorage(flags);
         const outcome = await runBackup(
           {
             id: flags.backupId ?? defaultBackupId(flags.app, new Date()),

@@ -1,7 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { isValidBackupId } from '../storage/layout.ts';
 import { FilesystemStorage } from '../storage/filesystem.ts';
-import { S3Storage } from '../storage/s3.ts';
 import type { BackupStorage } from '../storage/storage.ts';
 import { RunnerError } from './errors.ts';
 
@@ -102,8 +101,12 @@ export function addStorageOptions(command: Command): Command {
     );
 }
 
-/** Builds the storage the flags name; throws InvalidConfiguration unless exactly one kind is set. */
-export function createStorage(flags: StorageFlags): BackupStorage {
+/**
+ * Builds the storage the flags name; throws InvalidConfiguration unless exactly
+ * one kind is set. The AWS SDK is loaded only for S3, which keeps the
+ * filesystem runner's memory small.
+ */
+export async function createStorage(flags: StorageFlags): Promise<BackupStorage> {
   const hasPath = flags.storagePath !== undefined && flags.storagePath !== '';
   const hasBucket = flags.s3Bucket !== undefined && flags.s3Bucket !== '';
   if (hasPath === hasBucket) {
@@ -117,6 +120,7 @@ export function createStorage(flags: StorageFlags): BackupStorage {
   if (flags.s3Endpoint !== undefined && flags.s3Endpoint !== '' && !URL.canParse(flags.s3Endpoint)) {
     throw new RunnerError('InvalidConfiguration', `--s3-endpoint ${JSON.stringify(flags.s3Endpoint)} is not a URL`);
   }
+  const { S3Storage } = await import('../storage/s3.ts');
   return new S3Storage({
     bucket: flags.s3Bucket ?? '',
     prefix: flags.s3Prefix,

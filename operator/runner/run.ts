@@ -80,7 +80,7 @@ export async function runReportingCommand(
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
   };
   if (result.status === 'Succeeded') logger.info(`${titles[command]} succeeded`, { result });
-  else logger.error(`${titles[command]} failed`, { reason: result.reason, message: result.message, hint: result.hint });
+  else logger.error(`${titles[command]} failed`, { reason: result.reason, failure: result.message, hint: result.hint });
 
   const path = process.env.PLANNER_TERMINATION_MESSAGE_PATH || defaultTerminationMessagePath;
   const writeError = await writeTerminationMessage(path, result);

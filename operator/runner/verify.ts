@@ -55,6 +55,7 @@ export async function listArchive(storage: BackupStorage, key: string, pgRestore
   const tableData = new Set<string>();
   let entries = 0;
   const lines = createInterface({ input: program.child.stdout });
+  const linesClosed = once(lines, 'close');
   lines.on('line', (line) => {
     if (line.startsWith(';') || line.trim() === '') return;
     entries += 1;
@@ -70,7 +71,7 @@ export async function listArchive(storage: BackupStorage, key: string, pgRestore
   pipeline(source, program.child.stdin).catch(() => undefined);
   const code = await program.exited;
   source.destroy();
-  await once(lines, 'close').catch(() => undefined);
+  await linesClosed;
   if (code !== 0) {
     throw new RunnerError(
       'VerificationFailed',
