@@ -39,12 +39,19 @@ export const exitCodes: Readonly<Record<FailureReason, number>> = {
 export class RunnerError extends Error {
   readonly reason: FailureReason;
   readonly hint: string | undefined;
+  /** Extra fields for the result document, such as the backup id or the row count mismatches. */
+  details: Record<string, unknown>;
 
-  constructor(reason: FailureReason, message: string, options: { hint?: string; cause?: unknown } = {}) {
+  constructor(
+    reason: FailureReason,
+    message: string,
+    options: { hint?: string; cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'RunnerError';
     this.reason = reason;
     this.hint = options.hint;
+    this.details = options.details ?? {};
   }
 
   get exitCode(): number {
