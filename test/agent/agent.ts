@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { loadBinMap, type BinMap } from './bins.ts';
+import { loadBinMap } from './bins.ts';
 import { describeError, isConflict, isNotFound } from './errors.ts';
 import { startListWatch, type ListWatch } from './list-watch.ts';
 import { createFileLogger, type AgentLogger } from './logger.ts';
@@ -20,7 +20,12 @@ export interface NodeAgentOptions {
   readonly nodeName?: string;
   /** Namespaces whose pods are bound and run; default all namespaces. */
   readonly namespaces?: readonly string[];
-  /** Program name → file run by Node, replacing the package.json map (tests map fixtures). */
+  /** Run the TypeScript sources behind package.json's `dist/` entries instead of the build; default false. */
+  readonly runFromSource?: boolean;
+  /**
+   * Program name → file run by Node (relative to repositoryRoot), added to or replacing entries
+   * of the package.json map; tests map programs to fixtures this way.
+   */
   readonly bins?: Readonly<Record<string, string>>;
   /**
    * Variables given to every process before the container's own. PATH, HOME, LANG and TZ are
@@ -60,10 +65,8 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   const workDir = resolve(options.workDir);
   await mkdir(join(workDir, 'logs'), { recursive: true });
   const logger = options.logger ?? createFileLogger(join(workDir, 'agent.log'));
-  const bins: BinMap =
-    options.bins === undefined
-      ? await loadBinMap(options.repositoryRoot)
-      : new Map(Object.entries(options.bins).map(([name, file]) => [name, resolve(options.repositoryRoot, file)]));
+  const bins = new Map(await loadBinMap(options.repositoryRoot, options.runFromSource));
+  for (const [name, file] of Object.entries(options.bins ?? {})) bins.set(name, resolve(options.repositoryRoot, file));
   const core = options.kubeConfig.makeApiClient(CoreV1Api);
 
   const environment: Record<string, string> = {};

@@ -10,15 +10,19 @@ export type BinMap = ReadonlyMap<string, string>;
 
 /**
  * Reads the `bin` map of `<repositoryRoot>/package.json` and returns the entries for planner's
- * programs, with paths made absolute. Throws when package.json cannot be read or lists none of them.
+ * programs, with paths made absolute. With `fromSource`, a `dist/<path>.js` entry maps to
+ * `<path>.ts` instead, which Node 24 runs directly, so no build is needed. Throws when
+ * package.json cannot be read or lists none of the programs.
  */
-export async function loadBinMap(repositoryRoot: string): Promise<BinMap> {
+export async function loadBinMap(repositoryRoot: string, fromSource = false): Promise<BinMap> {
   const packageFile = resolve(repositoryRoot, 'package.json');
   const manifest = JSON.parse(await readFile(packageFile, 'utf8')) as { bin?: Record<string, string> };
   const bins = new Map<string, string>();
   for (const name of plannerBinNames) {
     const file = manifest.bin?.[name];
-    if (file !== undefined) bins.set(name, resolve(repositoryRoot, file));
+    if (file === undefined) continue;
+    const sourceFile = file.replace(/^(\.\/)?dist\/(.+)\.js$/, '$2.ts');
+    bins.set(name, resolve(repositoryRoot, fromSource ? sourceFile : file));
   }
   if (bins.size === 0) {
     throw new Error(`${packageFile} has no bin entry for any of ${plannerBinNames.join(', ')}`);

@@ -18,6 +18,7 @@ interface CliOptions {
   env: string[];
   logLevel: string;
   repositoryRoot: string;
+  fromSource: boolean;
 }
 
 function collectVariable(value: string, previous: string[]): string[] {
@@ -34,6 +35,7 @@ const program = new Command('planner-node-agent')
   .option('--node-name <name>', 'name of the Node to register', 'planner-local')
   .option('--namespaces <list>', 'comma-separated namespaces to watch (default: all)')
   .option('--env <NAME=VALUE>', 'variable given to every process; repeatable', collectVariable, [])
+  .option('--from-source', 'run the TypeScript sources instead of the dist/ build', false)
   .option('--log-level <level>', 'error, warn, info or debug', 'info')
   .option(
     '--repository-root <dir>',
@@ -61,6 +63,7 @@ const agent = await startNodeAgent({
   namespaces: options.namespaces?.split(',').filter((namespace) => namespace !== ''),
   environment,
   logger,
+  runFromSource: options.fromSource,
 });
 
 let stopping = false;

@@ -219,6 +219,19 @@ describe('node agent running Jobs', () => {
     const terminated = pod?.status?.containerStatuses?.[0]?.state?.terminated;
     expect(terminated?.message).toBe(`system:serviceaccount:${ns}:default`);
   });
+
+  it('runs a real planner program from source', async () => {
+    const ns = namespace.name;
+    await batch.createNamespacedJob({
+      namespace: ns,
+      body: buildJob('operator-help', { command: ['planner-operator'], args: ['--help'] }),
+    });
+
+    await waitForJobCondition(batch, ns, 'operator-help', 'Complete');
+    const [pod] = await listJobPods(core, ns, 'operator-help');
+    const log = await readFile(agent.containerLogPath(ns, pod?.metadata?.name ?? '', 'runner'), 'utf8');
+    expect(log).toContain('Usage: planner-operator');
+  });
 });
 
 async function waitForPods(core: CoreV1Api, namespace: string, jobName: string): Promise<string[]> {

@@ -1,9 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import type { V1Pod } from '@kubernetes/client-node';
-import { resolveHostCommand } from '../../agent/bins.ts';
+import { access } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { loadBinMap, plannerBinNames, resolveHostCommand } from '../../agent/bins.ts';
 import { expandReferences, resolveFieldPath } from '../../agent/container-environment.ts';
 import { buildPodStatus } from '../../agent/pod-status.ts';
 import { mountMapOf, rewriteMountedPath } from '../../agent/volumes.ts';
+import { repositoryRoot } from './support.ts';
 
 // The agent's pure decisions; they need no control plane but live beside the agent's other tests.
 describe('node agent logic', () => {
@@ -105,5 +108,14 @@ describe('node agent logic', () => {
     expect(byType.get('Ready')?.status).toBe('False');
     expect(byType.get('Ready')?.reason).toBe('PodCompleted');
     expect(byType.get('Ready')?.lastTransitionTime).toBe(now);
+  });
+
+  it('maps every program to its build and source file', async () => {
+    const built = await loadBinMap(repositoryRoot);
+    const sources = await loadBinMap(repositoryRoot, true);
+    expect([...built.keys()].sort()).toEqual([...plannerBinNames].sort());
+    expect(relative(repositoryRoot, built.get('planner-backup') ?? '')).toBe('dist/operator/runner/cli.js');
+    expect(relative(repositoryRoot, sources.get('planner-backup') ?? '')).toBe('operator/runner/cli.ts');
+    await expect(access(sources.get('planner-backup') ?? '')).resolves.toBeUndefined();
   });
 });

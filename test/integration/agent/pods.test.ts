@@ -104,6 +104,11 @@ describe('node agent handling pods', () => {
     await core.createNamespacedPod({ namespace: ns, body: sleeperPod('deleted') });
     const running = await waitForPod(core, ns, 'deleted', 'running', isRunning);
     expect(running.status?.phase).toBe('Running');
+    const logFile = agent.containerLogPath(ns, 'deleted', 'runner');
+    await waitFor(async () => ((await readFile(logFile, 'utf8')).includes('started with') ? true : undefined), {
+      description: 'the program to install its SIGTERM handler',
+      timeoutMs: 10_000,
+    });
 
     await core.deleteNamespacedPod({ name: 'deleted', namespace: ns });
     await waitFor(
@@ -117,8 +122,7 @@ describe('node agent handling pods', () => {
       },
       { description: 'pod deleted to be gone', timeoutMs: 15_000, intervalMs: 200 },
     );
-    const log = await readFile(agent.containerLogPath(ns, 'deleted', 'runner'), 'utf8');
-    expect(log).toContain('terminated');
+    expect(await readFile(logFile, 'utf8')).toContain('terminated');
   });
 
   it('fails a pod past activeDeadlineSeconds', async () => {

@@ -25,6 +25,7 @@ export async function startTestAgent(
     workDir,
     nodeName: `agent-${namespace}`,
     namespaces: [namespace],
+    runFromSource: true,
     bins: { 'planner-backup': fakeProgram },
     restartBackoffMs: 200,
     configRetryMs: 300,
