@@ -42,11 +42,12 @@ function contentOf(body: unknown): string {
 export function createLlmInterpreter(config: LlmConfig): LlmInterpreter {
   return {
     async interpret(text, context) {
+      const signal = AbortSignal.timeout(config.timeoutMs);
       let response: Response;
       try {
         response = await fetch(`${config.baseUrl}/chat/completions`, {
           method: 'POST',
-          signal: AbortSignal.timeout(config.timeoutMs),
+          signal,
           headers: {
             'content-type': 'application/json',
             ...(config.apiKey === undefined ? {} : { authorization: `Bearer ${config.apiKey}` }),
@@ -65,7 +66,7 @@ export function createLlmInterpreter(config: LlmConfig): LlmInterpreter {
           }),
         });
       } catch (error) {
-        const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+        const timedOut = signal.aborted;
         throw new LlmFailure(
           timedOut ? 'timeout' : 'unreachable',
           timedOut ? `no answer within ${config.timeoutMs} ms` : 'the endpoint could not be reached',
@@ -81,8 +82,7 @@ export function createLlmInterpreter(config: LlmConfig): LlmInterpreter {
         parsed = JSON.parse(contentOf(await response.json()));
       } catch (error) {
         if (error instanceof LlmFailure) throw error;
-        const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-        if (timedOut) throw new LlmFailure('timeout', `no complete answer within ${config.timeoutMs} ms`, error);
+        if (signal.aborted) throw new LlmFailure('timeout', `no complete answer within ${config.timeoutMs} ms`, error);
         throw new LlmFailure('invalid_output', 'the answer is not JSON', error);
       }
       const plan = planSchema.safeParse(parsed);

@@ -58,7 +58,7 @@ function createTask(clause: string, context: TimeContext): CreateTaskAction {
   const recurrence = extractRecurrence(priority.rest);
   const duration = extractDuration(recurrence.rest);
   const found = findDate(duration.rest, context);
-  const title = rejectEmpty(cleanTitle(withoutDate(duration.rest, found)), clause);
+  const title = rejectEmpty(cleanTitle(withoutDate(duration.rest, found), 'task'), clause);
 
   let dueAt = found === undefined ? null : atDefaultHour(found, context, defaultTaskHour);
   const rule = recurrence.value;
@@ -89,7 +89,7 @@ function createEvent(clause: string, context: TimeContext): CreateEventAction {
   const duration = extractDuration(tags.rest);
   const found = findDate(duration.rest, context);
   const location = extractLocation(withoutDate(duration.rest, found));
-  const title = rejectEmpty(cleanTitle(location.rest), clause);
+  const title = rejectEmpty(cleanTitle(location.rest, 'event'), clause);
 
   const start =
     found === undefined
@@ -169,7 +169,7 @@ function listEvents(text: string, context: TimeContext): Action {
 function interpretClause(clause: string, context: TimeContext): Action {
   const probe = extractDuration(extractTags(clause).rest).rest;
   const found = findDate(probe, context);
-  const intent = classify(clause, found?.hasTime ?? false, found?.end !== undefined);
+  const intent = classify(clause, found !== undefined, found?.hasTime ?? false, found?.end !== undefined);
   switch (intent.kind) {
     case 'complete':
       return { type: 'complete_task', task: rejectEmpty(cleanSubject(intent.subject), clause) };

@@ -171,22 +171,23 @@ export function extractRecurrence(text: string): Extracted<RecurrenceWords | und
       (m) => ({ frequency: 'weekly', interval: 1, anchor: m[1] }),
     ],
     [
-      /\b(daily|each day|every morning|every evening|every night)\b/i,
-      (m) => ({
-        frequency: 'daily',
-        interval: 1,
-        anchor: /morning/i.test(m[1] as string)
-          ? 'morning'
-          : /evening|night/i.test(m[1] as string)
-            ? 'evening'
-            : undefined,
-      }),
+      /\b(each day|every morning|every evening|every night)\b/i,
+      (m) => ({ frequency: 'daily', interval: 1, anchor: partOfDay(m[1] as string) }),
     ],
-    [/\b(weekly|each week)\b/i, () => ({ frequency: 'weekly', interval: 1, anchor: undefined })],
-    [/\b(fortnightly|biweekly|bi-weekly)\b/i, () => ({ frequency: 'weekly', interval: 2, anchor: undefined })],
-    [/\b(monthly|each month)\b/i, () => ({ frequency: 'monthly', interval: 1, anchor: undefined })],
-    [/\b(quarterly)\b/i, () => ({ frequency: 'monthly', interval: 3, anchor: undefined })],
+    [/\b(each week)\b/i, () => ({ frequency: 'weekly', interval: 1, anchor: undefined })],
+    [/\b(each month)\b/i, () => ({ frequency: 'monthly', interval: 1, anchor: undefined })],
   ];
+  // "pay rent monthly" repeats; "the weekly report" only names a report, so an
+  // adjective followed by another word is left in the title.
+  const adjective = /\b(daily|weekly|monthly|quarterly|fortnightly|biweekly|bi-weekly)\b(?!\s+[\p{L}])/iu;
+  const withoutUntil = until === null ? rest : cut(rest, until);
+  const adjectiveMatch = adjective.exec(withoutUntil);
+  if (adjectiveMatch !== null && patterns.every(([pattern]) => !pattern.test(rest))) {
+    return {
+      value: { ...adjectiveFrequency(adjectiveMatch[1] as string), anchor: undefined, untilText: until?.[1] },
+      rest: cut(withoutUntil, adjectiveMatch),
+    };
+  }
   for (const [pattern, build] of patterns) {
     const match = pattern.exec(rest);
     if (match === null) continue;
@@ -201,6 +202,21 @@ export function extractRecurrence(text: string): Extracted<RecurrenceWords | und
     return { value: { ...words, untilText }, rest };
   }
   return { value: undefined, rest: text };
+}
+
+function partOfDay(words: string): string | undefined {
+  if (/morning/i.test(words)) return 'morning';
+  if (/evening|night/i.test(words)) return 'evening';
+  return undefined;
+}
+
+function adjectiveFrequency(word: string): { frequency: 'daily' | 'weekly' | 'monthly'; interval: number } {
+  const normal = word.toLowerCase();
+  if (normal === 'daily') return { frequency: 'daily', interval: 1 };
+  if (normal === 'weekly') return { frequency: 'weekly', interval: 1 };
+  if (normal === 'monthly') return { frequency: 'monthly', interval: 1 };
+  if (normal === 'quarterly') return { frequency: 'monthly', interval: 3 };
+  return { frequency: 'weekly', interval: 2 };
 }
 
 function unitFrequency(word: string): 'daily' | 'weekly' | 'monthly' {

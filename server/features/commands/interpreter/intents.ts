@@ -9,7 +9,7 @@ export type Intent =
 
 const completePatterns: readonly RegExp[] = [
   /^(?:please\s+)?(?:mark|set|flag)\s+(.+?)\s+(?:as\s+)?(?:done|complete|completed|finished|closed)$/i,
-  /^(?:please\s+)?(?:complete|finish|close|check off|tick off|cross off|done with)\s+(.+)$/i,
+  /^(?:please\s+)?(?:check off|tick off|cross off|done with)\s+(.+)$/i,
   /^(?:i(?:'ve| have)?\s+)?(?:just\s+)?(?:finished|completed|did|done)\s+(?:with\s+)?(.+)$/i,
   /^(.+?)\s+(?:is|are)\s+(?:now\s+)?(?:done|finished|complete|completed)$/i,
   /^done:\s*(.+)$/i,
@@ -35,7 +35,7 @@ const taskPrefix =
 
 /** Words that start an explicit event. */
 const eventPrefix =
-  /^(?:please\s+)?(?:schedule|book|add (?:an? )?(?:event|meeting|appointment)|create (?:an? )?(?:event|meeting)|new event|event:|put\b.*\bon (?:my|the) calendar|block (?:out )?(?:time|\d))/i;
+  /^(?:please\s+)?(?:schedule|book (?:an? )?(?:meeting|call|room|appointment|slot|table)|add (?:an? )?(?:event|meeting|appointment)|create (?:an? )?(?:event|meeting)|new event|event:|put\b.*\bon (?:my|the) calendar|block (?:out )?(?:time|\d))/i;
 
 /** Nouns of things that happen at a time with other people or at a place. */
 const eventNouns =
@@ -45,11 +45,14 @@ const eventNouns =
  * Decides what a clause asks for. `hasTime` and `hasRange` say whether a date
  * parser found a time of day or a start-end range in it; events need one.
  */
-export function classify(clause: string, hasTime: boolean, hasRange: boolean): Intent {
+export function classify(clause: string, hasDate: boolean, hasTime: boolean, hasRange: boolean): Intent {
   for (const pattern of completePatterns) {
     const match = pattern.exec(clause);
     if (match !== null) return { kind: 'complete', subject: match[1] as string };
   }
+  // "finish the slides" completes a task; "finish the slides by Friday" creates one.
+  const imperative = /^(?:please\s+)?(?:complete|finish|close)\s+(.+)$/i.exec(clause);
+  if (imperative !== null && !hasDate) return { kind: 'complete', subject: imperative[1] as string };
   for (const pattern of reschedulePatterns) {
     const match = pattern.exec(clause);
     if (match !== null) return { kind: 'reschedule', subject: match[1] as string, when: match[2] as string };
@@ -64,10 +67,15 @@ export function classify(clause: string, hasTime: boolean, hasRange: boolean): I
   return { kind: 'create_task', text: clause };
 }
 
-const leadingWords: readonly RegExp[] = [
+const taskLeadingWords: readonly RegExp[] = [
   /^(?:please\s+)?(?:can you\s+|could you\s+)?/i,
   /^(?:remind me (?:to|about)|add (?:a )?(?:new )?(?:task|todo|to-do)(?:\s+to)?|create (?:a )?(?:new )?(?:task|todo)(?:\s+to)?|new task:?|task:|todo:|to-?do:|i need to|i have to|i must|i should|need to|don't forget to|do not forget to|remember to)\s*/i,
-  /^(?:schedule|book|add (?:an? )?(?:event|appointment)|create (?:an? )?event|new event:?|event:|set up|arrange|plan|put)\s+/i,
+  /^(?:an?|the)\s+(?=\S)/i,
+];
+
+const eventLeadingWords: readonly RegExp[] = [
+  /^(?:please\s+)?(?:can you\s+|could you\s+)?/i,
+  /^(?:schedule|book|add (?:an? )?(?:event|appointment)|create (?:an? )?event|new event:?|event:|put)\s+/i,
   /^(?:an?|the)\s+(?=\S)/i,
 ];
 
@@ -80,9 +88,9 @@ const trailingWords =
  * start, dangling prepositions at the end, "on my calendar", stray punctuation,
  * and upper-cases the first letter.
  */
-export function cleanTitle(text: string): string {
+export function cleanTitle(text: string, kind: 'task' | 'event'): string {
   let title = text.replace(/\s+/g, ' ').trim();
-  for (const pattern of leadingWords) title = title.replace(pattern, '');
+  for (const pattern of kind === 'task' ? taskLeadingWords : eventLeadingWords) title = title.replace(pattern, '');
   title = title.replace(/\s+(?:on|to|in)\s+(?:my|the)\s+calendar\b/i, '');
   title = title.replace(/\b(?:due|deadline)\s*:?\s*$/i, '');
   let previous = '';

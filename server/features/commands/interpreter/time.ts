@@ -99,9 +99,18 @@ const partOfDayHours: readonly [RegExp, number][] = [
  */
 export function findDate(text: string, context: TimeContext): FoundDate | undefined {
   const reference = { instant: context.now, timezone: zoneOffsetMinutes(context.timeZone, context.now) };
-  const results = chrono.parse(text, reference, { forwardDate: true });
+  let results = chrono.parse(text, reference, { forwardDate: true });
+  // chrono 2.x reads "night Saturday at 8pm" (as in "date night Saturday")
+  // as tonight; masking the leading part-of-day word lets Saturday count.
+  const leading = results[0] === undefined ? null : /^(night|morning|evening|afternoon)\s+/i.exec(results[0].text);
+  if (leading !== null && results[0] !== undefined) {
+    const start = results[0].index;
+    const masked = `${text.slice(0, start)}${' '.repeat(leading[0].length)}${text.slice(start + leading[0].length)}`;
+    const retry = chrono.parse(masked, reference, { forwardDate: true });
+    if (retry[0] !== undefined) results = retry;
+  }
   const result = results[0];
-  if (result === undefined) return undefined;
+  if (result === undefined) return findOrdinalDay(text, context);
 
   const hourCertain = result.start.isCertain('hour');
   const partOfDay = hourCertain ? undefined : partOfDayHours.find(([pattern]) => pattern.test(result.text));
@@ -111,11 +120,29 @@ export function findDate(text: string, context: TimeContext): FoundDate | undefi
   let end = result.end?.date();
   const hour = result.start.get('hour') ?? 0;
   if (hourCertain && !result.start.isCertain('meridiem') && hour >= 1 && hour <= 7) {
-    start = new Date(start.getTime() + 12 * 60 * minute);
-    if (end !== undefined && end <= start) end = new Date(end.getTime() + 12 * 60 * minute);
+    const shift = 12 * 60 * minute;
+    // chrono moved an hour already past this morning to tomorrow; the same afternoon may still be ahead.
+    const sameDay = result.start.isCertain('day')
+      ? start.getTime() + shift
+      : start.getTime() + shift - 24 * 60 * minute;
+    start = new Date(sameDay > context.now.getTime() ? sameDay : start.getTime() + shift);
+    if (end !== undefined && end <= start) end = new Date(end.getTime() + shift);
   }
   if (end !== undefined && end <= start) end = new Date(end.getTime() + 24 * 60 * minute);
   return { start, end, index: result.index, text: result.text, hasTime };
+}
+
+/** "on the 15th": the next day of that number, which chrono 2.x does not read. */
+function findOrdinalDay(text: string, context: TimeContext): FoundDate | undefined {
+  const match = /\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)\b/i.exec(text);
+  if (match === null) return undefined;
+  const day = Number(match[1]);
+  if (day < 1 || day > 31) return undefined;
+  const today = localParts(context.now, context);
+  let candidate = { year: today.year, month: today.month, day };
+  if (day < today.day) candidate = { ...candidate, month: today.month + 1 };
+  const start = localTime(context, candidate, 12);
+  return { start, end: undefined, index: match.index, text: match[0], hasTime: false };
 }
 
 /** Moves a date-only finding to a default local hour, keeping its calendar day. */
