@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ApiClient, registerUser, startTestServer, type TestServer } from './support.ts';
+import type { ApiClient } from './support.ts';
+import { registerUser, startTestServer, type TestServer } from './support.ts';
 
 const now = '2026-12-02T10:00:00Z';
 
