@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { loadBinMap } from './bins.ts';
 import { describeError, isConflict, isNotFound } from './errors.ts';
+import { createEventRecorder, type EventRecorder } from './events.ts';
 import { startListWatch, type ListWatch } from './list-watch.ts';
 import { createFileLogger, type AgentLogger } from './logger.ts';
 import { registerNode } from './node-registration.ts';
@@ -68,6 +69,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   const bins = new Map(await loadBinMap(options.repositoryRoot, options.runFromSource));
   for (const [name, file] of Object.entries(options.bins ?? {})) bins.set(name, resolve(options.repositoryRoot, file));
   const core = options.kubeConfig.makeApiClient(CoreV1Api);
+  const events = createEventRecorder(core, nodeName, logger);
 
   const environment: Record<string, string> = {};
   for (const name of inheritedVariables) {
@@ -85,13 +87,14 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     bins,
     environment,
     logger,
+    events,
     restartBackoffMs: options.restartBackoffMs ?? 1000,
     configRetryMs: options.configRetryMs ?? 1000,
     containerLogPath,
   };
 
   const registration = await registerNode({ kubeConfig: options.kubeConfig, nodeName, logger });
-  const pods = new PodSupervisor(nodeName, core, logger, (pod) => new PodWorker(pod, context));
+  const pods = new PodSupervisor(nodeName, core, logger, events, (pod) => new PodWorker(pod, context));
   const watches: ListWatch[] = (options.namespaces ?? [undefined]).map((namespace) =>
     startListWatch<V1Pod>({
       kubeConfig: options.kubeConfig,
@@ -126,16 +129,24 @@ class PodSupervisor {
   readonly #nodeName: string;
   readonly #core: CoreV1Api;
   readonly #logger: AgentLogger;
+  readonly #events: EventRecorder;
   readonly #createWorker: (pod: V1Pod) => PodWorker;
   readonly #workers = new Map<string, PodWorker>();
   readonly #binding = new Set<string>();
   readonly #deleting = new Set<string>();
   #stopped = false;
 
-  constructor(nodeName: string, core: CoreV1Api, logger: AgentLogger, createWorker: (pod: V1Pod) => PodWorker) {
+  constructor(
+    nodeName: string,
+    core: CoreV1Api,
+    logger: AgentLogger,
+    events: EventRecorder,
+    createWorker: (pod: V1Pod) => PodWorker,
+  ) {
     this.#nodeName = nodeName;
     this.#core = core;
     this.#logger = logger;
+    this.#events = events;
     this.#createWorker = createWorker;
   }
 
@@ -215,6 +226,8 @@ class PodSupervisor {
         body: { metadata: { name, uid }, target: { apiVersion: 'v1', kind: 'Node', name: this.#nodeName } },
       });
       this.#logger.info('Pod bound', { namespace, pod: name, node: this.#nodeName });
+      const message = `Successfully assigned ${namespace}/${name} to ${this.#nodeName}`;
+      this.#events.record(pod, 'Normal', 'Scheduled', message, 'default-scheduler');
     } catch (error) {
       if (!isConflict(error) && !isNotFound(error)) {
         this.#logger.warn('Pod binding failed; retrying', { namespace, pod: name, err: describeError(error) });

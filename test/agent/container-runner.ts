@@ -63,6 +63,9 @@ export async function runContainer(
       containerEnvironment = await resolveContainerEnvironment(context.pod(), container, context.core);
     } catch (error) {
       if (!(error instanceof ContainerConfigError)) throw error;
+      if (status.state?.waiting?.message !== error.message) {
+        context.events.record(pod, 'Warning', 'Failed', `Error: ${error.message}`);
+      }
       status.state = { waiting: { reason: 'CreateContainerConfigError', message: error.message } };
       await context.publish();
       if (!(await sleepUnlessAborted(context.configRetryMs, context.signal))) return undefined;
@@ -92,6 +95,7 @@ export async function runContainer(
     });
     context.track(container.name, process);
     context.logger.info('Container started', { container: container.name, pid: process.pid, bin: host.bin });
+    context.events.record(pod, 'Normal', 'Started', `Started container ${container.name}`);
     status.containerID = `planner-local://${process.pid ?? 0}`;
     status.state = { running: { startedAt: process.startedAt } };
     status.started = true;
@@ -128,6 +132,7 @@ export async function runContainer(
 
     status.lastState = status.state;
     status.restartCount += 1;
+    context.events.record(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${container.name}`);
     status.state = {
       waiting: {
         reason: 'CrashLoopBackOff',

@@ -5,6 +5,7 @@ import type { CoreV1Api, KubeConfig, V1Container, V1ContainerStatus, V1Pod } fro
 import { resolveHostCommand, type BinMap } from './bins.ts';
 import { runContainer, sleepUnlessAborted, type ContainerRunContext } from './container-runner.ts';
 import { describeError, isNotFound } from './errors.ts';
+import type { EventRecorder } from './events.ts';
 import type { AgentLogger } from './logger.ts';
 import { buildPodStatus, type PodRuntimeState } from './pod-status.ts';
 import { serviceAccountTokenVolumeName, writeServiceAccountKubeconfig } from './service-account.ts';
@@ -19,6 +20,7 @@ export interface PodWorkerContext {
   /** Variables every process gets before the container's own, such as PATH. */
   readonly environment: Readonly<Record<string, string>>;
   readonly logger: AgentLogger;
+  readonly events: EventRecorder;
   /** First delay before a failed container restarts; doubles up to 10 times this value. */
   readonly restartBackoffMs: number;
   /** Delay between attempts to start a container whose Secret or ConfigMap is missing. */
@@ -205,9 +207,14 @@ export class PodWorker {
     this.#terminating ??= (async () => {
       clearTimeout(this.#deadlineTimer);
       this.#abort.abort();
+      for (const name of this.#processes.keys()) {
+        this.#context.events.record(this.#pod, 'Normal', 'Killing', `Stopping container ${name}`);
+      }
       await Promise.all([...this.#processes.values()].map((process) => process.stop(graceMs)));
       if (cause === 'AgentStopped' || !this.runsProcesses || this.isTerminal) return;
       if (cause === 'DeadlineExceeded') {
+        const message = 'Pod was active on the node longer than the specified deadline';
+        this.#context.events.record(this.#pod, 'Normal', 'DeadlineExceeded', message);
         return this.#finish(
           'Failed',
           'DeadlineExceeded',

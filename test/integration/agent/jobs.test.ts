@@ -107,6 +107,16 @@ describe('node agent running Jobs', () => {
     });
     expect(waiting.status?.phase).toBe('Pending');
     expect(waiting.status?.containerStatuses?.[0]?.state?.waiting?.message).toBe('secret "late" not found');
+    const events = await waitFor(
+      async () => {
+        const list = await core.listNamespacedEvent({ namespace: ns, fieldSelector: `involvedObject.name=${created}` });
+        return list.items.some((event) => event.reason === 'Failed') ? list.items : undefined;
+      },
+      { description: `a Failed event for pod ${created}`, timeoutMs: 10_000 },
+    );
+    const reasons = events.map((event) => event.reason);
+    expect(reasons).toContain('Scheduled');
+    expect(events.find((event) => event.reason === 'Failed')?.message).toBe('Error: secret "late" not found');
 
     await core.createNamespacedSecret({
       namespace: ns,
