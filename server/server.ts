@@ -6,6 +6,7 @@ import { describeConnection, type Config } from './config.ts';
 import { createDatabase } from './db/database.ts';
 import { DatabaseMonitor, type MonitorTiming } from './db/monitor.ts';
 import type { LlmInterpreter } from './features/commands/llm.ts';
+import type { AnyRoute } from './http/routing.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { readServerInfo } from './version.ts';
@@ -16,6 +17,8 @@ export interface RunningServer {
   /** Port the server listens on (useful when PORT was 0). */
   readonly port: number;
   readonly dependencies: AppDependencies;
+  /** The route table the app and its OpenAPI document were built from. */
+  readonly routes: readonly AnyRoute[];
   /**
    * Shuts down gracefully: readiness turns false at once, connections are
    * still accepted during the drain delay, then the listener closes, in-flight
@@ -64,7 +67,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
     info,
     ...(options.llm === undefined ? {} : { llm: options.llm }),
   };
-  const { app } = createApp(dependencies);
+  const { app, routes } = createApp(dependencies);
   const server = createServer(app);
   monitor.start();
   const port = await listen(server, config.port, config.host);
@@ -112,5 +115,5 @@ export async function startServer(config: Config, logger: Logger, options: Start
     return shutdownPromise;
   };
 
-  return { server, port, dependencies, shutdown };
+  return { server, port, dependencies, routes, shutdown };
 }
