@@ -24,8 +24,8 @@ export interface NodeAgentOptions {
   /** Run the TypeScript sources behind package.json's `dist/` entries instead of the build; default false. */
   readonly runFromSource?: boolean;
   /**
-   * Program name → file run by Node (relative to repositoryRoot), added to or replacing entries
-   * of the package.json map; tests map programs to fixtures this way.
+   * Program name → file run by Node, relative to repositoryRoot. These entries are added to the
+   * package.json map or replace its entries, so tests can map a program to a fixture.
    */
   readonly bins?: Readonly<Record<string, string>>;
   /**
@@ -44,7 +44,7 @@ export interface NodeAgentOptions {
 /** A running local node agent. */
 export interface NodeAgent {
   readonly nodeName: string;
-  /** Host folder that stands in for a PersistentVolumeClaim of the namespace. */
+  /** Host folder used in place of a PersistentVolumeClaim of the namespace. */
   hostPathForClaim(namespace: string, claimName: string): string;
   /** File holding the output of a container, appended across restarts. */
   containerLogPath(namespace: string, pod: string, container: string): string;
@@ -56,10 +56,10 @@ const inheritedVariables = ['PATH', 'HOME', 'LANG', 'TZ'];
 const bindRetryMs = 1000;
 
 /**
- * Starts a test-only stand-in for a scheduler and a kubelet: registers a Node and keeps it Ready,
- * binds every unscheduled pod of the watched namespaces to it, runs the containers of planner's
- * programs as host processes, marks other pods Running, and reports pod status as the kubelet
- * does. Resolves once the Node is registered and watching has begun.
+ * Starts a test-only replacement for the scheduler and the kubelet. It registers a Node and keeps
+ * it Ready, and binds every unscheduled pod of the watched namespaces to it. It runs the
+ * containers of planner's programs as host processes, marks other pods Running, and reports pod
+ * status as the kubelet does. Resolves once the Node is registered and watching has begun.
  */
 export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAgent> {
   const nodeName = options.nodeName ?? 'planner-local';
@@ -240,7 +240,7 @@ class PodSupervisor {
   async #deletePod(pod: V1Pod): Promise<void> {
     const { name = '', namespace = 'default', uid } = pod.metadata ?? {};
     try {
-      // The apiserver ignores query parameters when a DELETE has a body, so the grace period
+      // kube-apiserver 1.36 ignores the query parameters of a DELETE that has a body, so the grace period
       // goes into the DeleteOptions body beside the precondition.
       await this.#core.deleteNamespacedPod({
         name,

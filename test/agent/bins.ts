@@ -30,7 +30,7 @@ export async function loadBinMap(repositoryRoot: string, fromSource = false): Pr
   return bins;
 }
 
-/** The host program that stands in for a container: Node running `file` with `args`. */
+/** The host program run in place of a container: Node running `file` with `args`. */
 export interface HostCommand {
   readonly bin: string;
   readonly file: string;

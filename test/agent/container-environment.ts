@@ -37,11 +37,9 @@ class ReferenceReader {
   }
 }
 
-const envNamePattern = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-
 /**
- * Resolves a container's environment as the kubelet does: envFrom sources first (with their
- * prefix, skipping keys that are not valid names), then env entries, which override them, with
+ * Resolves a container's environment as the kubelet does: envFrom sources first (every key,
+ * with the source's prefix), then env entries, which override them, with
  * `$(NAME)` references to earlier variables expanded. Secret and ConfigMap references honour
  * `optional`; a missing required one throws ContainerConfigError with the kubelet's wording.
  */
@@ -67,9 +65,7 @@ export async function resolveContainerEnvironment(
         throw new ContainerConfigError(`configmap "${source.configMapRef.name}" not found`);
       }
     }
-    for (const [key, value] of Object.entries(data ?? {})) {
-      if (envNamePattern.test(prefix + key)) environment[prefix + key] = value;
-    }
+    for (const [key, value] of Object.entries(data ?? {})) environment[prefix + key] = value;
   }
 
   for (const variable of container.env ?? []) {

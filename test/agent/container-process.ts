@@ -36,8 +36,8 @@ export interface ContainerProcess {
   stop(graceMs: number): Promise<ContainerExit>;
 }
 
-// The kubelet truncates a termination message to 4096 bytes, and falls back to at most 2048
-// bytes or 80 lines of log (pkg/kubelet/kuberuntime, kubelet 1.36).
+// Limits from the Container API reference (terminationMessagePath and terminationMessagePolicy):
+// a message is truncated to 4096 bytes, and the log fallback keeps at most 2048 bytes or 80 lines.
 const maxMessageBytes = 4096;
 const maxLogTailBytes = 2048;
 const maxLogTailLines = 80;

@@ -5,7 +5,7 @@ import type { V1Container, V1ContainerStatus, V1Pod } from '@kubernetes/client-n
 import { resolveHostCommand } from './bins.ts';
 import { expandReferences, resolveContainerEnvironment } from './container-environment.ts';
 import { startContainerProcess, type ContainerProcess } from './container-process.ts';
-import { ContainerConfigError } from './errors.ts';
+import { ContainerConfigError, describeError } from './errors.ts';
 import type { PodWorkerContext } from './pod-worker.ts';
 import { mountMapOf, rewriteMountedPath, type VolumeHostPaths } from './volumes.ts';
 
@@ -29,7 +29,7 @@ export interface ContainerRunContext extends PodWorkerContext {
 export const terminationMessagePathVariable = 'PLANNER_TERMINATION_MESSAGE_PATH';
 
 /**
- * Runs one container to its end, restarting it as the pod's restartPolicy says (an init
+ * Runs one container to its end, restarting it as the pod's restartPolicy requires (an init
  * container restarts only on failure, and never under Never), and keeps `status` current.
  * An init container that is not a mapped program is reported completed without running.
  * Returns the final exit code, or undefined when the pod was terminated first.
@@ -62,11 +62,18 @@ export async function runContainer(
     try {
       containerEnvironment = await resolveContainerEnvironment(context.pod(), container, context.core);
     } catch (error) {
-      if (!(error instanceof ContainerConfigError)) throw error;
-      if (status.state?.waiting?.message !== error.message) {
-        context.events.record(pod, 'Warning', 'Failed', `Error: ${error.message}`);
+      // A missing reference waits for the user; any other failure (such as a lost connection
+      // to the API) is retried the same way, with the container still creating.
+      const message = describeError(error);
+      const reason = error instanceof ContainerConfigError ? 'CreateContainerConfigError' : 'ContainerCreating';
+      if (status.state?.waiting?.message !== message) {
+        context.logger.warn('Container environment could not be resolved; retrying', {
+          container: container.name,
+          err: message,
+        });
+        context.events.record(pod, 'Warning', 'Failed', `Error: ${message}`);
       }
-      status.state = { waiting: { reason: 'CreateContainerConfigError', message: error.message } };
+      status.state = { waiting: { reason, message } };
       await context.publish();
       if (!(await sleepUnlessAborted(context.configRetryMs, context.signal))) return undefined;
       continue;

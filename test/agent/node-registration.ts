@@ -30,8 +30,8 @@ export interface NodeRegistration {
 
 const leaseNamespace = 'kube-node-lease';
 // The node lifecycle controller marks a node NotReady when neither its Lease nor its Ready
-// heartbeat has been renewed within --node-monitor-grace-period (40 s or more by default), so
-// the lease duration matches the kubelet's default of 40 s and renewals come well before it.
+// heartbeat was renewed within --node-monitor-grace-period (40 s or more by default). The lease
+// duration therefore matches the kubelet's default of 40 s, and renewals come well before it.
 const leaseDurationSeconds = 40;
 
 /**

@@ -43,7 +43,9 @@ export function buildPodStatus(state: PodRuntimeState, current: V1PodStatus | un
   const initPending = state.initContainerStatuses.filter((status) => status.state?.terminated?.exitCode !== 0);
   const notReady = state.containerStatuses.filter((status) => !status.ready);
   const completed = state.phase === 'Succeeded';
-  const readyReason = completed ? 'PodCompleted' : notReady.length > 0 ? 'ContainersNotReady' : undefined;
+  let readyReason: string | undefined;
+  if (completed) readyReason = 'PodCompleted';
+  else if (notReady.length > 0) readyReason = 'ContainersNotReady';
   const readyMessage =
     notReady.length > 0 && !completed ? `containers with unready status: [${names(notReady)}]` : undefined;
 

@@ -32,9 +32,9 @@ export interface PodWorkerContext {
 export type TerminationCause = 'Deleted' | 'DeadlineExceeded' | 'AgentStopped';
 
 /**
- * Runs one pod bound to the agent's node and reports its status. A pod whose every regular
- * container is a mapped program runs as host processes; any other pod is a placeholder, reported
- * Running and Ready with nothing running.
+ * Runs one pod bound to the agent's node and reports its status. When every regular container
+ * is a mapped program, the pod runs as host processes. Any other pod is a placeholder, which is
+ * reported Running and Ready with nothing running.
  */
 export class PodWorker {
   readonly uid: string;

@@ -2,9 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CoreV1Api, KubeConfig, V1Pod } from '@kubernetes/client-node';
 
-// Bound tokens last an hour here, the shortest lifetime the kubelet requests; test pods do not
-// outlive it.
-const tokenExpirationSeconds = 3600;
+// Used when the token volume names no lifetime. The ServiceAccount admission plugin sets 3607 s.
+const defaultTokenExpirationSeconds = 3600;
 
 /**
  * Requests a token for the pod's service account, bound to the pod, and writes a kubeconfig that
@@ -28,7 +27,8 @@ export async function writeServiceAccountKubeconfig(
     body: {
       spec: {
         audiences: [],
-        expirationSeconds: tokenExpirationSeconds,
+        // NOTE: the token is never refreshed, so a pod that outlives it loses access to the API.
+        expirationSeconds: tokenExpirationSeconds(pod),
         boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name, uid },
       },
     },
@@ -83,4 +83,14 @@ export function serviceAccountTokenVolumeName(pod: V1Pod): string | undefined {
     (candidate.projected?.sources ?? []).some((source) => source.serviceAccountToken !== undefined),
   );
   return volume?.name;
+}
+
+function tokenExpirationSeconds(pod: V1Pod): number {
+  for (const volume of pod.spec?.volumes ?? []) {
+    for (const source of volume.projected?.sources ?? []) {
+      const seconds = source.serviceAccountToken?.expirationSeconds;
+      if (seconds !== undefined) return seconds;
+    }
+  }
+  return defaultTokenExpirationSeconds;
 }

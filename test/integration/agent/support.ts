@@ -10,10 +10,10 @@ import { waitFor } from '../../harness/processes.ts';
 /** Root of this checkout. */
 export const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** The fake program that stands in for planner-backup in these tests. */
+/** The fake program that these tests run in place of planner-backup. */
 export const fakeProgram = 'test/agent/fixtures/fake-program.ts';
 
-/** An agent for one test file, watching only its namespace, with its own work folder. */
+/** Starts an agent for one test file, watching only its namespace, with its own work folder. */
 export async function startTestAgent(
   kubeConfig: KubeConfig,
   namespace: string,
@@ -40,7 +40,7 @@ export async function startTestAgent(
   };
 }
 
-/** A Job of one container named `runner` with the given command and arguments. */
+/** Builds a Job of one container named `runner` with the given command and arguments. */
 export function buildJob(name: string, container: Partial<V1Container>, spec: Partial<V1Job['spec']> = {}): V1Job {
   return {
     metadata: { name },
