@@ -130,7 +130,8 @@ async function verifyPublishedDump(
 function storageFailure(error: unknown, action: string): RunnerError {
   if (error instanceof RunnerError) return error;
   const hint =
-    error instanceof StorageError && error.code === 'NoSpace'
+    (error instanceof StorageError && error.code === 'NoSpace') ||
+    ['ENOSPC', 'EDQUOT', 'EFBIG'].includes((error as NodeJS.ErrnoException).code ?? '')
       ? 'free space in the backup volume or prune old backups'
       : 'check that the backup storage exists and that the Job may write to it';
   const reason = error instanceof Error ? error.message : String(error);

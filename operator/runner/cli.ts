@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { addBackupCommand } from './backup-command.ts';
+import { addDeleteCommand } from './delete-command.ts';
 import { exitCodes, RunnerError } from './errors.ts';
 import { addListCommand, addPruneCommand, addVerifyCommand } from './maintenance-commands.ts';
 import { addRestoreCommand } from './restore-command.ts';
@@ -16,6 +17,7 @@ function buildProgram(): Command {
   addPruneCommand(program);
   addListCommand(program);
   addVerifyCommand(program);
+  addDeleteCommand(program);
   return program;
 }
 
@@ -28,7 +30,13 @@ async function main(argv: readonly string[]): Promise<void> {
       if (error.exitCode === 0) return;
       process.exitCode = exitCodes.InvalidConfiguration;
       const command = argv[2];
-      if (command === 'backup' || command === 'restore' || command === 'prune' || command === 'verify') {
+      if (
+        command === 'backup' ||
+        command === 'restore' ||
+        command === 'prune' ||
+        command === 'verify' ||
+        command === 'delete'
+      ) {
         await runReportingCommand(command, 'info', async () => {
           throw new RunnerError('InvalidConfiguration', error.message.replace(/^error: /, ''), {
             hint: 'run planner-backup ' + command + ' --help for the flags and their environment variables',

@@ -11,7 +11,7 @@ export const defaultTerminationMessagePath = '/dev/termination-log';
 export interface RunResult {
   /** Format version of this document. */
   readonly version: 1;
-  readonly command: 'backup' | 'restore' | 'prune' | 'verify';
+  readonly command: 'backup' | 'restore' | 'prune' | 'verify' | 'delete';
   readonly status: 'Succeeded' | 'Failed';
   /** Process exit code: 0, or the code of `reason`. */
   readonly exitCode: number;

@@ -20,6 +20,7 @@ const titles: Readonly<Record<ReportingCommand, string>> = {
   restore: 'Restore',
   prune: 'Prune',
   verify: 'Verify',
+  delete: 'Delete',
 };
 
 /**
@@ -59,6 +60,7 @@ export async function runReportingCommand(
             },
           );
     fields = {
+      ...failure.details,
       ...(error instanceof RunnerError ? {} : { stack: (error as Error)?.stack?.split('\n').slice(0, 4).join('\n') }),
       ...failureFields(failure.reason, failure.message, failure.hint),
     };
