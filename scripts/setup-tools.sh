@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the pinned test tools from the Go module proxy into the cache:
 # kube-apiserver, kube-controller-manager and kubectl (test/tools/kube),
-# etcd (test/tools/etcd) and helm. A tool whose stamp matches its pinned
+# etcd (test/tools/etcd), helm, and SeaweedFS's weed (test/tools/s3), the
+# S3-compatible server of the storage tests. A tool whose stamp matches its pinned
 # version is reused. With KUBEBUILDER_ASSETS set, the control-plane programs
 # found there are used instead and only the missing ones are built.
 set -euo pipefail
@@ -57,10 +58,20 @@ build_helm() {
   stamp helm "$PLANNER_HELM_VERSION"
 }
 
+# The SeaweedFS pseudo-version pinned in test/tools/s3/go.mod.
+seaweedfs_version="$(awk '{ for (i = 1; i < NF; i++) if ($i == "github.com/seaweedfs/seaweedfs") { print $(i + 1); exit } }' \
+  "$PLANNER_ROOT/test/tools/s3/go.mod")"
+
+build_weed() {
+  (cd "$PLANNER_ROOT/test/tools/s3" && go build -trimpath -ldflags="-s -w" -o "$bin/weed" github.com/seaweedfs/seaweedfs/weed)
+  stamp weed "$seaweedfs_version"
+}
+
 total_start=$SECONDS
 if ! { is_current kube-apiserver "$PLANNER_KUBERNETES_VERSION" && is_current kube-controller-manager "$PLANNER_KUBERNETES_VERSION" && is_current kubectl "$PLANNER_KUBERNETES_VERSION"; }; then
   timed "Kubernetes $PLANNER_KUBERNETES_VERSION (kube-apiserver, kube-controller-manager, kubectl)" build_kube
 fi
 is_current etcd "$PLANNER_ETCD_VERSION" || timed "etcd $PLANNER_ETCD_VERSION" build_etcd
 is_current helm "$PLANNER_HELM_VERSION" || timed "helm $PLANNER_HELM_VERSION" build_helm
+is_current weed "$seaweedfs_version" || timed "SeaweedFS $seaweedfs_version (weed)" build_weed
 echo "setup-tools: tools ready in $bin ($((SECONDS - total_start)) s)"
