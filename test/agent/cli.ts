@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Runs the local node agent as a process, for a person or the demo:
 //   node test/agent/cli.ts --kubeconfig PATH --work-dir DIR [--node-name NAME]
-//     [--namespaces a,b] [--env NAME=VALUE ...] [--log-level info]
+//     [--namespaces a,b] [--env NAME=VALUE ...] [--from-source] [--log-level info]
 // It stops on SIGINT or SIGTERM, killing its processes and removing its Node.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startNodeAgent } from './agent.ts';
+import { describeError } from './errors.ts';
 import { createConsoleLogger } from './logger.ts';
 
 interface CliOptions {
@@ -74,7 +75,7 @@ const stop = (signal: string): void => {
   agent.stop().then(
     () => process.exit(0),
     (error: unknown) => {
-      logger.error('Node agent did not stop cleanly', { err: String(error) });
+      logger.error('Node agent did not stop cleanly', { err: describeError(error) });
       process.exit(1);
     },
   );

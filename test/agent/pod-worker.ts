@@ -46,6 +46,7 @@ export class PodWorker {
   readonly #abort = new AbortController();
   readonly #state: PodRuntimeState;
   readonly #containerRun: ContainerRunContext;
+  readonly #processes = new Map<string, { stop(graceMs: number): Promise<unknown> }>();
   #deadlineTimer: NodeJS.Timeout | undefined;
   #kubeconfigPath: string | undefined;
   #terminating: Promise<void> | undefined;
@@ -111,8 +112,6 @@ export class PodWorker {
       this.#logger.error('Pod worker failed', { err: describeError(error) });
     });
   }
-
-  readonly #processes = new Map<string, { stop(graceMs: number): Promise<unknown> }>();
 
   #track(containerName: string, process: { stop(graceMs: number): Promise<unknown> } | undefined): void {
     if (process === undefined) this.#processes.delete(containerName);
