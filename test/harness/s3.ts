@@ -41,7 +41,7 @@ async function freePorts(count: number): Promise<number[]> {
  * Starts SeaweedFS in its all-in-one mode with S3 on a free loopback port, a
  * temporary data folder, one access key and the bucket `bucket`. Every
  * component listens on its own free port on 127.0.0.1, so several servers can
- * run side by side. Waits until the bucket answers.
+ * run side by side. Waits until a HEAD request on the bucket succeeds.
  */
 export async function startS3Server(bucket = 'planner-backups'): Promise<S3Server> {
   const weed = ensureWeed();

@@ -83,7 +83,8 @@ describe('planner-backup restore', () => {
     await runRunner(['backup', '--app', 'shop', '--backup-id', 'c-1', '--storage-path', corrupted], env(source.url));
     const dumpPath = join(corrupted, 'c-1.dump');
     const dump = await readFile(dumpPath);
-    dump[Math.floor(dump.length / 2)] ^= 0xff;
+    const middle = Math.floor(dump.length / 2);
+    dump.writeUInt8((dump.readUInt8(middle) ^ 0xff) & 0xff, middle);
     await writeFile(dumpPath, dump);
 
     const run = await runRunner(['restore', '--backup-id', 'c-1', '--storage-path', corrupted], env(target.url));
