@@ -58,6 +58,8 @@ try {
     const run = await runRunner(
       ['backup', '--app', 'bench', '--backup-id', `bench-${megabytes}`, '--storage-path', join(folder, 'runner')],
       { DATABASE_URL: database.url, PG_BINDIR: server.binDir },
+      // The built program, as the runner image runs it (run npm run build first).
+      join(import.meta.dirname, '..', '..', 'dist', 'operator', 'runner', 'cli.js'),
     );
     const runnerSeconds = (performance.now() - started) / 1000;
     if (run.code !== 0) throw new Error(`runner failed: ${run.stderr}`);

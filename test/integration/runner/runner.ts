@@ -27,10 +27,14 @@ export interface StartedRun {
  * Starts the runner from source (Node strips the types) with only the given
  * environment on top of PATH, and a fresh termination message file.
  */
-export async function startRunner(args: readonly string[], env: Record<string, string>): Promise<StartedRun> {
+export async function startRunner(
+  args: readonly string[],
+  env: Record<string, string>,
+  cliPath = join(repositoryRoot, 'operator', 'runner', 'cli.ts'),
+): Promise<StartedRun> {
   const folder = await mkdtemp(join(tmpdir(), 'planner-runner-'));
   const messagePath = join(folder, 'termination-log');
-  const child = spawn(process.execPath, [join(repositoryRoot, 'operator', 'runner', 'cli.ts'), ...args], {
+  const child = spawn(process.execPath, [cliPath, ...args], {
     env: { PATH: process.env.PATH ?? '', PLANNER_TERMINATION_MESSAGE_PATH: messagePath, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -56,9 +60,13 @@ export async function startRunner(args: readonly string[], env: Record<string, s
   return { pid: child.pid, done, kill: (signal) => child.kill(signal) };
 }
 
-/** Runs the runner to completion. */
-export async function runRunner(args: readonly string[], env: Record<string, string>): Promise<RunnerRun> {
-  return (await startRunner(args, env)).done;
+/** Runs the runner to completion; `cliPath` picks the built program instead of the source. */
+export async function runRunner(
+  args: readonly string[],
+  env: Record<string, string>,
+  cliPath?: string,
+): Promise<RunnerRun> {
+  return (await startRunner(args, env, cliPath)).done;
 }
 
 /** Lists a folder's entries, hidden ones included; a missing folder is empty. */
