@@ -29,6 +29,12 @@ export interface NodeAgentOptions {
    */
   readonly bins?: Readonly<Record<string, string>>;
   /**
+   * Names of the programs run as processes; default every mapped program. Pods of any other
+   * program become placeholders, for example a server Deployment whose replicas would all try
+   * to listen on one port of the host.
+   */
+  readonly programs?: readonly string[];
+  /**
    * Variables given to every process before the container's own. PATH, HOME, LANG and TZ are
    * taken from the agent's environment unless set here; nothing else of it is passed on.
    */
@@ -68,6 +74,9 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
   const logger = options.logger ?? createFileLogger(join(workDir, 'agent.log'));
   const bins = new Map(await loadBinMap(options.repositoryRoot, options.runFromSource));
   for (const [name, file] of Object.entries(options.bins ?? {})) bins.set(name, resolve(options.repositoryRoot, file));
+  if (options.programs !== undefined) {
+    for (const name of bins.keys()) if (!options.programs.includes(name)) bins.delete(name);
+  }
   const core = options.kubeConfig.makeApiClient(CoreV1Api);
   const events = createEventRecorder(core, nodeName, logger);
 

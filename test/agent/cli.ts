@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the local node agent as a process, for a person or the demo:
 //   node test/agent/cli.ts --kubeconfig PATH --work-dir DIR [--node-name NAME]
-//     [--namespaces a,b] [--env NAME=VALUE ...] [--from-source] [--log-level info]
+//     [--namespaces a,b] [--env NAME=VALUE ...] [--programs a,b] [--from-source] [--log-level info]
 // It stops on SIGINT or SIGTERM, killing its processes and removing its Node.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,7 @@ interface CliOptions {
   logLevel: string;
   repositoryRoot: string;
   fromSource: boolean;
+  programs?: string;
 }
 
 function collectVariable(value: string, previous: string[]): string[] {
@@ -36,6 +37,7 @@ const program = new Command('planner-node-agent')
   .option('--node-name <name>', 'name of the Node to register', 'planner-local')
   .option('--namespaces <list>', 'comma-separated namespaces to watch (default: all)')
   .option('--env <NAME=VALUE>', 'variable given to every process; repeatable', collectVariable, [])
+  .option('--programs <list>', 'comma-separated programs to run as processes (default: all of them)')
   .option('--from-source', 'run the TypeScript sources instead of the dist/ build', false)
   .option('--log-level <level>', 'error, warn, info or debug', 'info')
   .option(
@@ -65,6 +67,7 @@ const agent = await startNodeAgent({
   environment,
   logger,
   runFromSource: options.fromSource,
+  programs: options.programs?.split(',').filter((name) => name !== ''),
 });
 
 let stopping = false;

@@ -32,12 +32,13 @@ describe('node agent command line', () => {
     await rm(workDir, { recursive: true, force: true });
   });
 
-  it('runs pods until SIGTERM, then removes its node', async () => {
+  it('runs chosen programs, stops on SIGTERM', async () => {
     const nodeName = `cli-${namespace.name}`;
     const args = [
       join(repositoryRoot, 'test/agent/cli.ts'),
       ...['--kubeconfig', testKubeconfigPath(), '--work-dir', workDir, '--node-name', nodeName],
       ...['--namespaces', namespace.name, '--from-source', '--log-level', 'debug'],
+      ...['--programs', 'planner-operator'],
     ];
     agent = startProcess('node agent', process.execPath, args, join(workDir, 'cli.log'));
     await waitFor(async () => ((await core.readNode({ name: nodeName })) ? true : undefined), {
@@ -65,6 +66,21 @@ describe('node agent command line', () => {
     );
     expect(done.spec?.nodeName).toBe(nodeName);
     expect(done.status?.containerStatuses?.[0]?.state?.terminated?.exitCode).toBe(0);
+
+    await core.createNamespacedPod({
+      namespace: namespace.name,
+      body: {
+        metadata: { name: 'not-run' },
+        spec: {
+          restartPolicy: 'Never',
+          containers: [{ name: 'backup', image: 'planner:test', command: ['planner-backup', '--help'] }],
+        },
+      },
+    });
+    const placeholder = await waitForPod(core, namespace.name, 'not-run', 'running', (pod) => {
+      return pod.status?.phase === 'Running';
+    });
+    expect(placeholder.status?.containerStatuses?.[0]?.ready).toBe(true);
 
     agent.child.kill('SIGTERM');
     expect(await agent.exited).toBe(0);
