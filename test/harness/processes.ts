@@ -124,6 +124,8 @@ export async function runCommand(
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
+    // A program that exits without reading its input makes the write fail with EPIPE; its exit code tells the story.
+    child.stdin?.on('error', () => undefined);
     child.once('exit', (code) => {
       if (code === 0) resolve(stdout);
       else reject(new Error(`${command} ${args.join(' ')} exited with code ${String(code)}: ${stderr.trim()}`));
