@@ -35,6 +35,12 @@ export interface NodeAgentOptions {
    */
   readonly programs?: readonly string[];
   /**
+   * Decides per pod whether its programs run; a pod for which it returns false is a placeholder.
+   * The demo uses it to run the migration Job while its own local server and operator processes
+   * stand in for the pods of the server and operator Deployments, which run the same program.
+   */
+  readonly runsPod?: (pod: V1Pod) => boolean;
+  /**
    * Variables given to every process before the container's own. PATH, HOME, LANG and TZ are
    * taken from the agent's environment unless set here; nothing else of it is passed on.
    */
@@ -100,6 +106,7 @@ export async function startNodeAgent(options: NodeAgentOptions): Promise<NodeAge
     restartBackoffMs: options.restartBackoffMs ?? 1000,
     configRetryMs: options.configRetryMs ?? 1000,
     containerLogPath,
+    runsPod: options.runsPod,
   };
 
   const registration = await registerNode({ kubeConfig: options.kubeConfig, nodeName, logger });

@@ -26,6 +26,8 @@ export interface PodWorkerContext {
   /** Delay between attempts to start a container whose Secret or ConfigMap is missing. */
   readonly configRetryMs: number;
   readonly containerLogPath: (namespace: string, pod: string, container: string) => string;
+  /** Returns false for a pod that is a placeholder even though it names mapped programs. */
+  readonly runsPod?: (pod: V1Pod) => boolean;
 }
 
 /** Why a pod's processes are being stopped. */
@@ -60,7 +62,9 @@ export class PodWorker {
     this.#context = context;
     this.#logger = context.logger.child?.({ namespace, pod: name }) ?? context.logger;
     this.#podDir = join(context.workDir, 'pods', `${namespace}_${name}_${uid}`);
-    this.runsProcesses = (pod.spec?.containers ?? []).every((c) => resolveHostCommand(c, context.bins) !== undefined);
+    this.runsProcesses =
+      (context.runsPod?.(pod) ?? true) &&
+      (pod.spec?.containers ?? []).every((c) => resolveHostCommand(c, context.bins) !== undefined);
     const initialStatus = (container: V1Container): V1ContainerStatus => ({
       name: container.name,
       image: container.image ?? '',
