@@ -1,0 +1,171 @@
+import type { KubeConfig, V1Deployment, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { PlannerApp, PlannerAppSpec } from '../../../operator/api/generated.ts';
+import { plannerApiVersion, resourceTypes, type ResourceType } from '../../../operator/api/resources.ts';
+import { createOperator } from '../../../operator/manager.ts';
+import { KubeClient } from '../../../operator/runtime/client.ts';
+import type { Clock } from '../../../operator/runtime/clock.ts';
+import { createLogger } from '../../../operator/runtime/logger.ts';
+import type { Manager } from '../../../operator/runtime/manager.ts';
+import type { KubeObject } from '../../../operator/runtime/objects.ts';
+import type { OperatorSettings } from '../../../operator/settings.ts';
+import { readCrds } from '../../harness/crds.ts';
+import { waitFor } from '../../harness/processes.ts';
+
+const crdType: ResourceType = {
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  plural: 'customresourcedefinitions',
+  kind: 'CustomResourceDefinition',
+  namespaced: false,
+};
+
+/**
+ * Server-side applies the chart's CRDs and waits until they are Established. The harness installs
+ * them through client-node's typed client, whose serializer drops the keys it has no model names
+ * for (`default` and `x-kubernetes-validations` outside `items`), so the tests apply them again
+ * as plain JSON to get the defaults and CEL rules.
+ */
+export async function applyCrds(kubeConfig: KubeConfig): Promise<void> {
+  const client = new KubeClient({ kubeConfig });
+  try {
+    for (const crd of await readCrds()) {
+      await client.apply(crdType, crd as KubeObject, 'planner-tests');
+      const name = crd.metadata?.name ?? '';
+      await waitFor(
+        async () => {
+          const current = await client.get<
+            KubeObject & { status?: { conditions?: { type: string; status: string }[] } }
+          >(crdType, undefined, name);
+          return current.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')
+            ? true
+            : undefined;
+        },
+        { description: `CRD ${name} to be Established`, timeoutMs: 30_000 },
+      );
+    }
+  } finally {
+    client.close();
+  }
+}
+
+/** Options of {@link startTestOperator}. */
+export interface TestOperatorOptions {
+  kubeConfig: KubeConfig;
+  namespace: string;
+  clock?: Clock;
+  leaderElect?: boolean;
+  identity?: string;
+}
+
+/**
+ * Starts an operator in this process, scoped to one namespace so that test files running in
+ * parallel never see each other's objects. Logs go nowhere unless OPERATOR_TEST_LOG names a level.
+ */
+export async function startTestOperator(options: TestOperatorOptions): Promise<Manager> {
+  const settings: OperatorSettings = {
+    namespaces: [options.namespace],
+    metricsBindAddress: '127.0.0.1:0',
+    healthProbeBindAddress: '127.0.0.1:0',
+    leaderElect: options.leaderElect ?? false,
+    leaderElectionNamespace: options.namespace,
+    leaderElectionId: 'planner-operator',
+    concurrency: 4,
+    logLevel: 'debug',
+    logFormat: 'text',
+    runnerImage: 'planner:test',
+    kubeconfig: undefined,
+  };
+  const level = process.env.OPERATOR_TEST_LOG;
+  const logger = createLogger({ level: level ?? 'info', format: 'text', silent: level === undefined });
+  const manager = createOperator(settings, {
+    kubeConfig: options.kubeConfig,
+    logger: logger.child({ identity: options.identity ?? 'test' }),
+    clock: options.clock,
+    identity: options.identity,
+    leaderElectionTimings: { leaseDurationMs: 4_000, renewDeadlineMs: 3_000, retryPeriodMs: 500 },
+  });
+  await manager.start();
+  return manager;
+}
+
+/** Write requests (everything but GET and WATCH) the manager has sent, from its metrics. */
+export async function writeRequestCount(manager: Manager): Promise<number> {
+  const metric = await manager.metrics.apiRequests.get();
+  return metric.values
+    .filter((value) => value.labels.verb !== 'GET' && value.labels.verb !== 'WATCH')
+    .reduce((sum, value) => sum + value.value, 0);
+}
+
+/** A client for the test's own reads and writes. */
+export function testClient(kubeConfig: KubeConfig): KubeClient {
+  return new KubeClient({ kubeConfig, userAgent: 'planner-tests' });
+}
+
+/** Creates a Deployment with one container and the given replicas. */
+export function createDeployment(client: KubeClient, namespace: string, name: string, replicas = 1) {
+  const labels = { app: name };
+  return client.create<V1Deployment>(resourceTypes.deployment, namespace, {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace },
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'planner:test' }] } },
+    },
+  });
+}
+
+/** Creates a database Secret with a url key. */
+export function createDatabaseSecret(client: KubeClient, namespace: string, name: string) {
+  return client.create(resourceTypes.secret, namespace, {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace },
+    stringData: { url: 'postgres://planner:secret@127.0.0.1:5432/planner' },
+  } as KubeObject);
+}
+
+/** Creates a PlannerApp. */
+export function createApp(client: KubeClient, namespace: string, name: string, spec: PlannerAppSpec) {
+  return client.create<PlannerApp>(resourceTypes.plannerApp, namespace, {
+    apiVersion: plannerApiVersion,
+    kind: 'PlannerApp',
+    metadata: { name, namespace },
+    spec,
+  });
+}
+
+/** Polls until read() returns a value for which accept() is true; fails with the last value seen. */
+export async function eventually<T>(
+  description: string,
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
+  let last: T | undefined;
+  try {
+    const found = await waitFor(
+      async () => {
+        last = await read();
+        return accept(last) ? { value: last } : undefined;
+      },
+      { description, timeoutMs, intervalMs: 100 },
+    );
+    return found.value;
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; last value: ${JSON.stringify(last)?.slice(0, 1500)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Reads the app's HPA, or undefined. */
+export function readHpa(client: KubeClient, namespace: string, name: string) {
+  return client.find<V2HorizontalPodAutoscaler>(resourceTypes.hpa, namespace, name);
+}
+
+/** Reads a PlannerApp. */
+export function readApp(client: KubeClient, namespace: string, name: string) {
+  return client.get<PlannerApp>(resourceTypes.plannerApp, namespace, name);
+}
