@@ -126,6 +126,8 @@ export function createApp(dependencies: AppDependencies): PlannerApp {
   const { config, logger, metrics, monitor, shutdown, info } = dependencies;
   const app = express();
   app.disable('x-powered-by');
+  // Pages change with every write and clients page with cursors, so hashing each body for an ETag buys nothing.
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
 

@@ -15,7 +15,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -29,6 +29,8 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const seededTasks = 100_000;
 const poolMax = '10';
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+/** USER_HZ of Linux's /proc/<pid>/stat times. */
+const clockTicksPerSecond = 100;
 const loadBefore = loadavg();
 
 /** The sample with the median throughput. */
@@ -42,6 +44,8 @@ if (!existsSync(cli)) throw new Error(`${cli} is missing; run npm run build firs
 
 interface Measurement {
   readonly requestsPerSecond: number;
+  /** CPU time (user + system) the target process spent per completed request, in microseconds. */
+  readonly cpuMicrosPerRequest: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly errors: number;
@@ -62,12 +66,22 @@ async function waitForHttp(url: string, expectStatus: number, child: ChildProces
   );
 }
 
+/** User plus system CPU time of a process so far, in microseconds, from /proc (Linux only). */
+function cpuMicros(pid: number | undefined): number {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return Number.NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1e6) / clockTicksPerSecond;
+}
+
 async function measure(
   url: string,
   method: 'GET' | 'POST',
   token: string | undefined,
+  pid: number | undefined,
   overallRate?: number,
 ): Promise<Measurement> {
+  const cpuBefore = cpuMicros(pid);
   const result = await autocannon({
     url,
     method,
@@ -80,8 +94,10 @@ async function measure(
     },
     ...(method === 'POST' ? { body: JSON.stringify({ title: 'bench task', priority: 'high', tags: ['bench'] }) } : {}),
   });
+  const completed = result.requests.total;
   return {
     requestsPerSecond: result.requests.average,
+    cpuMicrosPerRequest: Math.round((cpuMicros(pid) - cpuBefore) / Math.max(1, completed)),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: result.errors + result.timeouts,
@@ -168,14 +184,15 @@ try {
   for (const scenario of scenarios) {
     const samples: Record<'baseline' | 'server', Measurement[]> = { baseline: [], server: [] };
     const targets = [
-      ['baseline', baselineUrl, undefined],
-      ['server', serverUrl, session.token],
+      ['baseline', baselineUrl, undefined, baseline.pid],
+      ['server', serverUrl, session.token, server.pid],
     ] as const;
-    for (const [, base, token] of targets) await measure(`${base}${scenario.path}`, scenario.method, token, 200);
+    for (const [, base, token, pid] of targets)
+      await measure(`${base}${scenario.path}`, scenario.method, token, pid, 200);
     // Rounds alternate between the targets so that load from other processes on a shared machine hits both alike.
     for (let round = 0; round < rounds; round += 1) {
-      for (const [target, base, token] of targets) {
-        samples[target].push(await measure(`${base}${scenario.path}`, scenario.method, token));
+      for (const [target, base, token, pid] of targets) {
+        samples[target].push(await measure(`${base}${scenario.path}`, scenario.method, token, pid));
       }
     }
     const baseMax = median(samples.baseline);
@@ -187,11 +204,17 @@ try {
       undefined,
       Math.max(1, Math.round(baseMax.requestsPerSecond / 2)),
     );
-    const serverHalf = await measure(`${serverUrl}${scenario.path}`, scenario.method, session.token, halfRate);
+    const serverHalf = await measure(
+      `${serverUrl}${scenario.path}`,
+      scenario.method,
+      session.token,
+      server.pid,
+      halfRate,
+    );
     process.stderr.write(`${scenario.name}: ${JSON.stringify({ samples, baseHalf, serverHalf })}\n`);
     const errors = [...samples.server, serverHalf].reduce((sum, item) => sum + item.errors + item.non2xx, 0);
     rows.push(
-      `| ${scenario.name} | ${baseMax.requestsPerSecond.toFixed(0)} | ${serverMax.requestsPerSecond.toFixed(0)} | ${(serverMax.requestsPerSecond / baseMax.requestsPerSecond).toFixed(2)} | ${halfRate} | ${serverHalf.p50Ms} | ${serverHalf.p99Ms} | ${baseHalf.p99Ms} | ${errors} |`,
+      `| ${scenario.name} | ${baseMax.requestsPerSecond.toFixed(0)} | ${serverMax.requestsPerSecond.toFixed(0)} | ${(serverMax.requestsPerSecond / baseMax.requestsPerSecond).toFixed(2)} | ${baseMax.cpuMicrosPerRequest} | ${serverMax.cpuMicrosPerRequest} | ${halfRate} | ${serverHalf.p50Ms} | ${serverHalf.p99Ms} | ${baseHalf.p99Ms} | ${errors} |`,
     );
   }
 
@@ -201,8 +224,8 @@ try {
       `Load average before the run: ${loadBefore.map((value) => value.toFixed(1)).join(', ')}.`,
       `Settings: ${rounds} alternating rounds per target (median shown), ${connections} connections, ${durationSeconds} s per measurement, DATABASE_POOL_MAX=${poolMax}, ${seededTasks} seeded tasks, server LOG_LEVEL=info (one JSON line per request).`,
       '',
-      '| Scenario | Baseline req/s | Server req/s | Ratio | Server at half rate (req/s) | Server p50 (ms) | Server p99 (ms) | Baseline p99 at its half rate (ms) | Server errors |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| Scenario | Baseline req/s | Server req/s | Ratio | Baseline CPU µs/req | Server CPU µs/req | Server at half rate (req/s) | Server p50 (ms) | Server p99 (ms) | Baseline p99 at its half rate (ms) | Server errors |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...rows,
       '',
     ].join('\n'),
