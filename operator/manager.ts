@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
 import { createAppController } from './controllers/app/controller.ts';
+import { createRestoreController } from './controllers/restore/controller.ts';
 import type { Clock } from './runtime/clock.ts';
 import { Manager } from './runtime/manager.ts';
 import type { OperatorSettings } from './settings.ts';
@@ -41,5 +42,6 @@ export function createOperator(settings: OperatorSettings, dependencies: Operato
     },
   });
   manager.register(createAppController());
+  manager.register(createRestoreController({ runnerImage: settings.runnerImage }));
   return manager;
 }
