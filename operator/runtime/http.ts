@@ -16,8 +16,9 @@ export function parseBindAddress(value: string): BindAddress | undefined {
   if (value === '0') return undefined;
   const colon = value.lastIndexOf(':');
   const host = colon <= 0 ? undefined : value.slice(0, colon).replace(/^\[|\]$/g, '');
-  const port = Number(value.slice(colon + 1));
-  if (colon < 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
+  const portText = value.slice(colon + 1);
+  const port = Number(portText);
+  if (colon < 0 || !/^\d{1,5}$/.test(portText) || port > 65535) {
     throw new Error(`invalid bind address "${value}": use HOST:PORT, :PORT, or 0 to disable`);
   }
   return { host, port };
