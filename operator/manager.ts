@@ -1,6 +1,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
 import { createAppController } from './controllers/app/controller.ts';
+import { BackupMetrics } from './controllers/backup/metrics.ts';
+import { createBackupController } from './controllers/backup/controller.ts';
 import { createRestoreController } from './controllers/restore/controller.ts';
 import type { Clock } from './runtime/clock.ts';
 import { Manager } from './runtime/manager.ts';
@@ -42,6 +44,9 @@ export function createOperator(settings: OperatorSettings, dependencies: Operato
     },
   });
   manager.register(createAppController());
+  manager.register(
+    createBackupController({ runnerImage: settings.runnerImage, metrics: new BackupMetrics(manager.metrics.registry) }),
+  );
   manager.register(createRestoreController({ runnerImage: settings.runnerImage }));
   return manager;
 }
