@@ -3,6 +3,7 @@ import type { Logger } from 'winston';
 import { createAppController } from './controllers/app/controller.ts';
 import { BackupMetrics } from './controllers/backup/metrics.ts';
 import { createBackupController } from './controllers/backup/controller.ts';
+import { createRestoreController } from './controllers/restore/controller.ts';
 import type { Clock } from './runtime/clock.ts';
 import { Manager } from './runtime/manager.ts';
 import type { OperatorSettings } from './settings.ts';
@@ -46,5 +47,6 @@ export function createOperator(settings: OperatorSettings, dependencies: Operato
   manager.register(
     createBackupController({ runnerImage: settings.runnerImage, metrics: new BackupMetrics(manager.metrics.registry) }),
   );
+  manager.register(createRestoreController({ runnerImage: settings.runnerImage }));
   return manager;
 }
