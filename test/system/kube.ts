@@ -100,12 +100,16 @@ export function followFile(path: string, onLine: (line: string) => void): { stop
   };
 }
 
-/** A one-line rendering of a JSON log line: its message and the fields that matter to a person. */
-export function describeLogLine(line: string): string {
+/**
+ * A one-line rendering of a JSON log line: its message and the fields that matter to a person.
+ * JSON without a message (the runner's final result document) gives undefined.
+ */
+export function describeLogLine(line: string): string | undefined {
   try {
     const entry = JSON.parse(line) as Record<string, unknown>;
+    if (entry.message === undefined) return undefined;
     const fields = Object.entries(entry)
-      .filter(([key]) => !['message', 'level', 'timestamp', 'service'].includes(key))
+      .filter(([key]) => !['message', 'level', 'timestamp', 'service', 'component', 'location'].includes(key))
       .filter(([, value]) => typeof value !== 'object')
       .map(([key, value]) => `${key}=${String(value)}`)
       .join(' ');

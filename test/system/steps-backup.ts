@@ -18,7 +18,10 @@ async function followJobLog<T>(system: System, jobName: string, report: Reporter
   );
   const container = pod.spec?.containers[0]?.name ?? '';
   const path = system.agent.containerLogPath(system.namespace, pod.metadata?.name ?? '', container);
-  const tail = followFile(path, (line) => report.line(`  runner | ${describeLogLine(line)}`));
+  const tail = followFile(path, (line) => {
+    const text = describeLogLine(line);
+    if (text !== undefined) report.line(`  runner | ${text}`);
+  });
   try {
     return await until;
   } finally {
