@@ -52,7 +52,7 @@ const readable = winston.format.printf((info) => {
 /**
  * Creates the server's logger: JSON lines in production and test, readable
  * coloured text in development. Passwords, tokens and URL passwords are
- * replaced before any transport sees them. Extra transports (tests) replace the console.
+ * replaced before any transport writes them. Extra transports (tests) replace the console.
  */
 export function createLogger(
   config: Pick<Config, 'nodeEnv' | 'logLevel'>,

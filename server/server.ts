@@ -45,8 +45,8 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 /**
- * The composition root: builds the pools, the database monitor, the metrics
- * and the app, then listens. Listening does not wait for the database: the
+ * Builds the pools, the database monitor, the metrics and the app, then
+ * listens: this is the server's composition root. Listening does not wait for the database: the
  * server starts not ready and becomes ready once the monitor reaches the
  * database and finds the schema current.
  */

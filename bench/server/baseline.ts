@@ -1,5 +1,5 @@
 /**
- * The benchmark's baseline: a bare node:http + pg server that answers
+ * The benchmark's baseline: a bare node:http + pg server that serves
  * `GET /api/v1/tasks` and `POST /api/v1/tasks` for one fixed user with exactly
  * the SQL the planner server runs (built by the same Knex query builders),
  * but without Express, validation, authentication, logging or metrics.

@@ -4,10 +4,10 @@
  *
  *   node bench/server/server-bench.ts            (after npm run build)
  *
- * Starts a private PostgreSQL, migrates it, seeds 100,000 tasks for one user,
- * then for each scenario (GET a page of 50, POST one task) measures each
- * target's maximum throughput with autocannon in alternating rounds, and the
- * latency at half of the median maximum. Prints a Markdown table for docs/benchmarks.md.
+ * Starts a private PostgreSQL, migrates it and seeds 100,000 tasks for one
+ * user. For each scenario (GET a page of 50, POST one task) it then measures
+ * each target's maximum throughput with autocannon in alternating rounds, and
+ * the latency at half of the median maximum. Prints a Markdown table for docs/benchmarks.md.
  *
  * Environment: BENCH_DURATION_S (default 10), BENCH_CONNECTIONS (default 32),
  * BENCH_ROUNDS (default 3),
@@ -33,7 +33,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const clockTicksPerSecond = 100;
 const loadBefore = loadavg();
 
-/** The sample with the median throughput. */
+/** Returns the sample with the median throughput. */
 function median(samples: Measurement[]): Measurement {
   const sorted = [...samples].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
   return sorted[Math.floor(sorted.length / 2)] as Measurement;
@@ -202,6 +202,7 @@ try {
       `${baselineUrl}${scenario.path}`,
       scenario.method,
       undefined,
+      baseline.pid,
       Math.max(1, Math.round(baseMax.requestsPerSecond / 2)),
     );
     const serverHalf = await measure(

@@ -81,7 +81,7 @@ export class PlannerClient {
     return this.request('POST', '/api/v1/tasks', task);
   }
 
-  /** Lists one page of tasks; `query` holds list parameters such as `{ status: 'todo', sort: 'dueAt' }`. */
+  /** Lists one page of tasks; `query` contains list parameters such as `{ status: 'todo', sort: 'dueAt' }`. */
   listTasks(query: Record<string, string> = {}): Promise<{ items: ApiObject[]; nextCursor: string | null }> {
     const search = new URLSearchParams(query).toString();
     return this.request('GET', `/api/v1/tasks${search === '' ? '' : `?${search}`}`);
@@ -100,7 +100,7 @@ export class PlannerClient {
   }
 }
 
-/** What {@link fillDemoData} created. */
+/** Rows and command results created by {@link fillDemoData}. */
 export interface DemoData {
   readonly session: PlannerSession;
   readonly projects: ApiObject[];

@@ -38,7 +38,7 @@ export function databaseErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** Whether the error means the database cannot be reached now, as opposed to a bad query. */
+/** Tells whether the error means the database cannot be reached now, as opposed to a bad query. */
 export function isConnectionError(error: unknown): boolean {
   const code = databaseErrorCode(error);
   if (code !== undefined && connectionCodes.has(code)) return true;
@@ -48,12 +48,12 @@ export function isConnectionError(error: unknown): boolean {
   return /Connection terminated|Client has encountered a connection error|connect ECONNREFUSED/.test(error.message);
 }
 
-/** Whether the error is a unique_violation (23505). */
+/** Tells whether the error is a unique_violation (23505). */
 export function isUniqueViolation(error: unknown): boolean {
   return databaseErrorCode(error) === '23505';
 }
 
-/** Whether the error is a foreign_key_violation (23503). */
+/** Tells whether the error is a foreign_key_violation (23503). */
 export function isForeignKeyViolation(error: unknown): boolean {
   return databaseErrorCode(error) === '23503';
 }

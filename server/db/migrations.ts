@@ -31,7 +31,7 @@ const migratorConfig: Knex.MigratorConfig = {
   tableName: migrationsTable,
 };
 
-/** Where the database schema stands against the migrations this build knows. */
+/** State of the database schema compared with the migrations of this build. */
 export interface SchemaStatus {
   readonly applied: readonly string[];
   /** Known migrations not applied yet, in order: the server must not serve while any exist. */

@@ -42,10 +42,10 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): P
 }
 
 /**
- * Watches the primary database in the background: checks it is reachable and
- * that no migration is pending, retries with exponential backoff while it is
- * not, logs an outage at most once per `logIntervalMs` with the host and
- * error code, and logs the recovery. The server stays up throughout and
+ * Watches the primary database in the background. It checks that the
+ * database is reachable and that no migration is pending, and retries with
+ * exponential backoff while it is not. An outage is logged at most once per
+ * `logIntervalMs` with the host and error code, and so is the recovery. The server stays up throughout and
  * reports readiness from the last result.
  */
 export class DatabaseMonitor {
@@ -91,7 +91,7 @@ export class DatabaseMonitor {
     clearTimeout(this.#timer);
   }
 
-  /** Runs one check now, records and returns its result; never throws. */
+  /** Runs one check now, records and returns its result. Failures are recorded, not thrown. */
   async check(): Promise<DatabaseReport> {
     try {
       const schema = await withTimeout(

@@ -51,9 +51,9 @@ export function sendProblem(response: Response, problem: ProblemDocument, header
 }
 
 /**
- * The one error handler: renders every error as problem+json. Client errors
- * are logged at debug level, 503s at warn and anything unexpected at error
- * with the cause; driver and SQL text never reaches the response.
+ * Renders every error as problem+json; it is the app's only error handler.
+ * Client errors are logged at debug level, 503s at warn, and anything
+ * unexpected at error with the cause. Driver and SQL text never reaches the response.
  */
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, request, response, next) => {

@@ -12,8 +12,8 @@ const quietRoutes = new Set(['/health', '/ready', '/metrics']);
 
 /**
  * Gives each request an id (from `X-Request-Id` when acceptable, else a new
- * UUID), echoes it in the response, attaches a child logger, counts the
- * request in flight and, when the response is finished or aborted, writes one
+ * UUID), echoes it in the response, attaches a child logger and counts the
+ * request in flight. When the response is finished or aborted, it writes one
  * log line and one histogram sample labelled with the route template.
  */
 export function requestContext(logger: Logger, metrics: Metrics): RequestHandler {

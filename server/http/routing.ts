@@ -8,7 +8,7 @@ export interface Caller {
   readonly userId: string;
 }
 
-/** What a handler receives: validated input plus the request's identity and logger. */
+/** Input of a handler: the validated request parts plus the request's identity and logger. */
 export interface RouteContext<Params, Query, Body> {
   readonly params: Params;
   readonly query: Query;
@@ -19,7 +19,7 @@ export interface RouteContext<Params, Query, Body> {
   readonly userId: string;
 }
 
-/** What a handler returns; the route writes it as JSON unless `contentType` says otherwise. */
+/** Result of a handler; the route writes it as JSON unless `contentType` names another type. */
 export interface RouteResult {
   readonly status: number;
   readonly body?: unknown;
@@ -84,10 +84,7 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, location: Inva
   const result = schema.safeParse(value ?? (location === 'body' ? undefined : {}));
   if (result.success) return result.data;
   const fields = toInvalidFields(location, result.error);
-  throw new ValidationError(
-    `the request ${location === 'path' ? 'path' : location} has ${fields.length} invalid field(s)`,
-    fields,
-  );
+  throw new ValidationError(`the request ${location} has ${fields.length} invalid field(s)`, fields);
 }
 
 /** Locals that the request context middleware and the authenticator put on each response. */
@@ -131,7 +128,7 @@ function send(response: Response, result: RouteResult): void {
 /** Middleware that mountRoutes puts in front of route handlers. */
 export interface RouteMiddleware {
   readonly authenticate: RequestHandler;
-  /** Middleware run first on the routes it returns it for, such as a database availability gate. */
+  /** Returns the middleware to run first on a route, such as a database availability gate. */
   readonly guards: (route: AnyRoute) => RequestHandler[];
 }
 

@@ -68,7 +68,7 @@ export interface SortKey {
   readonly type: 'timestamptz' | 'smallint' | 'text';
 }
 
-/** Alias of the extra selected column that holds the sort key's text form. */
+/** Alias of the extra selected column that contains the sort key's text form. */
 const sortValueAlias = 'sort_value';
 
 /**

@@ -18,7 +18,7 @@ export const defaultScryptParameters: ScryptParameters = { logN: 17, r: 8, p: 1 
 
 const keyLength = 32;
 const saltLength = 16;
-/** Bounds peak memory: each concurrent hash holds 128 * N * r bytes. */
+/** Bounds peak memory, because each concurrent hash uses 128 * N * r bytes. */
 const maxConcurrentHashes = 2;
 
 let running = 0;

@@ -8,7 +8,7 @@ import type { Task } from '../tasks/schemas.ts';
 import type { TaskService } from '../tasks/service.ts';
 import type { Action } from './actions.ts';
 
-/** What one executed action produced: the created or changed row, or the rows it listed. */
+/** Result of one executed action: the created or changed row, or the rows it listed. */
 export type ActionResult =
   | { readonly type: 'create_task' | 'complete_task' | 'reschedule_task'; readonly task: Task }
   | { readonly type: 'create_event'; readonly event: Event }

@@ -2,7 +2,7 @@ import type { LlmConfig } from '../../config.ts';
 import { planSchema, type Plan } from './actions.ts';
 import type { TimeContext } from './interpreter/time.ts';
 
-/** Why the LLM interpreter gave no usable plan. */
+/** Reason the LLM interpreter returned no usable plan. */
 export type LlmFailureReason = 'timeout' | 'unreachable' | 'http_error' | 'invalid_output';
 
 /** The LLM interpreter failed; the reason is reported to the caller with the fallback. */
@@ -26,7 +26,7 @@ Action shapes (every key is required; use null where a value is unknown):
 {"type":"list_events","from":ISO-8601,"to":ISO-8601}
 Tags are the #words without #, in lower case. Use the user's time zone for times given without a zone.`;
 
-/** Calls an OpenAI-compatible chat completions endpoint and validates its answer as a plan. */
+/** Calls an OpenAI-compatible chat completions endpoint and validates its response as a plan. */
 export interface LlmInterpreter {
   interpret(text: string, context: TimeContext): Promise<Plan>;
 }
@@ -69,28 +69,29 @@ export function createLlmInterpreter(config: LlmConfig): LlmInterpreter {
         const timedOut = signal.aborted;
         throw new LlmFailure(
           timedOut ? 'timeout' : 'unreachable',
-          timedOut ? `no answer within ${config.timeoutMs} ms` : 'the endpoint could not be reached',
+          timedOut ? `no response within ${config.timeoutMs} ms` : 'the endpoint could not be reached',
           error,
         );
       }
       if (!response.ok) {
         await response.body?.cancel();
-        throw new LlmFailure('http_error', `the endpoint answered HTTP ${response.status}`);
+        throw new LlmFailure('http_error', `the endpoint returned HTTP ${response.status}`);
       }
       let parsed: unknown;
       try {
         parsed = JSON.parse(contentOf(await response.json()));
       } catch (error) {
         if (error instanceof LlmFailure) throw error;
-        if (signal.aborted) throw new LlmFailure('timeout', `no complete answer within ${config.timeoutMs} ms`, error);
-        throw new LlmFailure('invalid_output', 'the answer is not JSON', error);
+        if (signal.aborted)
+          throw new LlmFailure('timeout', `no complete response within ${config.timeoutMs} ms`, error);
+        throw new LlmFailure('invalid_output', 'the response content is not JSON', error);
       }
       const plan = planSchema.safeParse(parsed);
       if (!plan.success) {
         const first = plan.error.issues[0];
         throw new LlmFailure(
           'invalid_output',
-          `the answer does not fit the action schema at /${first?.path.join('/') ?? ''}: ${first?.message ?? ''}`,
+          `the response does not fit the action schema at /${first?.path.join('/') ?? ''}: ${first?.message ?? ''}`,
         );
       }
       return plan.data;

@@ -3,7 +3,7 @@ import { defineRoute, type AnyRoute } from '../../http/routing.ts';
 import { commandBody, commandResponse } from './schemas.ts';
 import type { CommandService } from './service.ts';
 
-/** The plain-language command route. */
+/** Returns the route of plain-language commands. */
 export function commandRoutes(commands: CommandService): AnyRoute[] {
   return [
     defineRoute({

@@ -21,9 +21,9 @@ interface Interpretation {
 }
 
 /**
- * Creates the command use case. With an LLM interpreter configured it asks
- * that first; on its failure the embedded interpreter answers and the
- * response says so. Execution runs every action in one writer transaction.
+ * Creates the command use case. With an LLM interpreter configured, that
+ * interpreter is tried first. When it fails, the embedded interpreter plans
+ * instead and the response reports the fallback. Execution runs every action in one writer transaction.
  */
 export function createCommandService(dependencies: {
   writer: Knex;

@@ -51,7 +51,7 @@ export const updateEventBody = nonEmptyPatch(
 );
 export type UpdateEventInput = z.infer<typeof updateEventBody>;
 
-/** Longest agenda window one request may ask for. */
+/** Maximum agenda window of one request, in days. */
 export const maxAgendaDays = 366;
 
 export const listEventsQuery = z

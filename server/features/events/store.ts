@@ -62,7 +62,7 @@ export async function listEvents(db: Knex, userId: string, query: ListEventsQuer
   return toPage(rows as (EventRow & { sort_value: string })[], query.limit, 'startAt', toEvent);
 }
 
-/** Every event overlapping [from, to), by start time, at most `limit`. */
+/** Lists every event overlapping [from, to) by start time, at most `limit` of them. */
 export async function eventsBetween(db: Knex, userId: string, from: Date, to: Date, limit: number): Promise<Event[]> {
   const rows = await db('events')
     .select(columns)

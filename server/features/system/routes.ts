@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SchemaStatus } from '../../db/migrations.ts';
 import type { DatabaseMonitor } from '../../db/monitor.ts';
 import type { Metrics } from '../../metrics.ts';
 import { defineRoute, type AnyRoute } from '../../http/routing.ts';
@@ -19,6 +20,11 @@ const readinessSchema = z.object({
   pendingMigrations: z.array(z.string()),
   databaseError: z.string().optional(),
 });
+
+function schemaState(schema: SchemaStatus | undefined): 'unknown' | 'behind' | 'current' {
+  if (schema === undefined) return 'unknown';
+  return schema.pending.length > 0 ? 'behind' : 'current';
+}
 
 /** Liveness, readiness, metrics, the name and version, and the OpenAPI document. */
 export function systemRoutes(
@@ -64,8 +70,7 @@ export function systemRoutes(
       },
       handler: async () => {
         const report = shutdown.shuttingDown ? monitor.report : await monitor.check();
-        const schema =
-          report.schema === undefined ? 'unknown' : report.schema.pending.length > 0 ? 'behind' : 'current';
+        const schema = schemaState(report.schema);
         const ready = !shutdown.shuttingDown && report.reachable && schema === 'current';
         metrics.databaseUp.set(report.reachable && schema === 'current' ? 1 : 0);
         return {

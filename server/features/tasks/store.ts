@@ -175,8 +175,8 @@ export async function openBlockers(db: Knex, userId: string, taskId: string): Pr
 }
 
 /**
- * Whether `taskId` can be reached from `blockerId` by following "is blocked
- * by" edges, meaning the edge taskId → blockerId would close a cycle.
+ * Tells whether `taskId` can be reached from `blockerId` by following "is
+ * blocked by" edges, in which case the edge taskId → blockerId would close a cycle.
  */
 export async function wouldCreateCycle(db: Knex, taskId: string, blockerId: string): Promise<boolean> {
   const result = await db.raw(

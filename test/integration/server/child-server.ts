@@ -17,7 +17,7 @@ export interface ChildServer {
 
 /**
  * Starts `node server/cli.ts` against a database URL and waits until it
- * answers /health (not /ready: callers decide what readiness to expect).
+ * responds to /health (not /ready: callers decide what readiness to expect).
  */
 export async function startChildServer(databaseUrl: string, env: Record<string, string> = {}): Promise<ChildServer> {
   const folder = await mkdtemp(join(tmpdir(), 'planner-server-'));

@@ -24,7 +24,7 @@ afterAll(async () => {
   await database.drop();
 });
 
-/** The first sh block after the walkthrough heading of docs/server.md. */
+/** Returns the first sh block after the walkthrough heading of docs/server.md. */
 async function walkthroughScript(): Promise<string> {
   const text = await readFile(join(repositoryRoot, 'docs', 'server.md'), 'utf8');
   const section = text.slice(text.indexOf('## Walkthrough with curl'));

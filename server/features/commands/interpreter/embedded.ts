@@ -106,7 +106,7 @@ function createEvent(clause: string, context: TimeContext): CreateEventAction {
   };
 }
 
-/** The [from, to) window a listing asks about, or undefined when it names none. */
+/** Returns the [from, to) window a listing names, or undefined when it names none. */
 function window(text: string, context: TimeContext): { from: Date; to: Date } | undefined {
   const weekday = localParts(context.now, context).weekday;
   const sinceMonday = (weekday + 6) % 7;
@@ -208,8 +208,8 @@ export function splitClauses(text: string): string[] {
 }
 
 /**
- * The embedded interpreter: deterministic, offline, and the fallback of the
- * LLM one. Reads each clause of the text into one action; dates are read by
+ * Runs the embedded interpreter, which is deterministic, offline, and the
+ * fallback of the LLM one. Reads each clause of the text into one action; dates are read by
  * chrono-node in the caller's zone relative to `context.now`. Throws an
  * UnprocessableError naming the clause it could not read.
  */

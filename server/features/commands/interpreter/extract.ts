@@ -1,6 +1,6 @@
 import type { TaskPriority } from '../../tasks/schemas.ts';
 
-/** What an extractor found and the text left once its words are cut out. */
+/** Result of an extractor: the value found and the text left once its words are cut out. */
 export interface Extracted<T> {
   readonly value: T;
   readonly rest: string;
@@ -41,7 +41,7 @@ function priorityFromWord(word: string): TaskPriority {
   return 'medium';
 }
 
-/** A priority from `!high`, "high priority", "priority: low", `p1`…`p4`, "urgent", "asap", "important". */
+/** Extracts a priority from `!high`, "high priority", "priority: low", `p1`…`p4`, "urgent", "asap", "important". */
 export function extractPriority(text: string): Extracted<TaskPriority | undefined> {
   for (const [pattern, priority] of priorityPatterns) {
     const match = pattern.exec(text);
@@ -58,7 +58,7 @@ const projectPatterns: readonly RegExp[] = [
   /\b(?:in|for|to|under|into)\s+(?:the\s+|my\s+)?"?([\p{L}\p{N}_-]+(?:\s[\p{L}\p{N}_-]+)?)"?\s+project\b/iu,
 ];
 
-/** A project name from `+name`, "in project X", `project "Two words"` or "in the X project". */
+/** Extracts a project name from `+name`, "in project X", `project "Two words"` or "in the X project". */
 export function extractProject(text: string): Extracted<string | undefined> {
   for (const pattern of projectPatterns) {
     const match = pattern.exec(text);
@@ -118,7 +118,7 @@ const durationPatterns: readonly RegExp[] = [
   /\b(an? hour and a half)\b/i,
 ];
 
-/** A duration in minutes from "for 45 minutes", "takes 2h", "~30m", "1h 30m", "a 30-minute call". */
+/** Extracts a duration in minutes from "for 45 minutes", "takes 2h", "~30m", "1h 30m", "a 30-minute call". */
 export function extractDuration(text: string): Extracted<number | undefined> {
   for (const [position, pattern] of durationPatterns.entries()) {
     const match = pattern.exec(text);
@@ -226,7 +226,7 @@ function unitFrequency(word: string): 'daily' | 'weekly' | 'monthly' {
   return 'monthly';
 }
 
-/** A place from "at <Capitalised Words>", "in room 4.2" or "@ place", for events. */
+/** Extracts a place from "at <Capitalised Words>", "in room 4.2" or "@ place", for events. */
 export function extractLocation(text: string): Extracted<string | undefined> {
   const patterns: readonly RegExp[] = [
     /\b(?:in|at)\s+((?:room|conference room|meeting room|building|office)\s+[\p{L}\p{N}.-]+)/iu,

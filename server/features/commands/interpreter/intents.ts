@@ -42,7 +42,7 @@ const eventNouns =
   /\b(meeting|meet|call with|video call|lunch|dinner|breakfast|brunch|coffee|drinks|appointment|interview|standup|stand-up|sync|1:1|one-on-one|demo|workshop|webinar|conference|party|dentist|doctor|haircut|class|lecture|flight|date night|catch-up|catch up with|retro|retrospective|offsite|presentation|session)\b/i;
 
 /**
- * Decides what a clause asks for. `hasTime` and `hasRange` say whether a date
+ * Decides which intent a clause expresses. `hasTime` and `hasRange` say whether a date
  * parser found a time of day or a start-end range in it; events need one.
  */
 export function classify(clause: string, hasDate: boolean, hasTime: boolean, hasRange: boolean): Intent {

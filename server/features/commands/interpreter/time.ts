@@ -34,7 +34,7 @@ export function zoneOffsetMinutes(timeZone: string, instant: Date): number {
   return sign * (Number(match[2]) * 60 + Number(match[3] ?? 0));
 }
 
-/** Whether a string names a time zone that Intl knows. */
+/** Whether Intl recognises a string as a time zone name. */
 export function isValidTimeZone(timeZone: string): boolean {
   try {
     zoneOffsetMinutes(timeZone, new Date());
@@ -59,7 +59,7 @@ export function localParts(
 }
 
 /**
- * The instant of a local wall-clock time in the context's zone. Days beyond
+ * Returns the instant of a local wall-clock time in the context's zone. Days beyond
  * the month roll over as in Date.UTC.
  */
 export function localTime(

@@ -72,12 +72,12 @@ export function listEvents(from: string, to: string): Action {
   return { type: 'list_events', from: at(from), to: at(to) };
 }
 
-/** An entry read in UTC. */
+/** Builds an entry read in UTC. */
 export function utc(text: string, ...expected: Action[]): CorpusEntry {
   return { text, timeZone: 'UTC', expected };
 }
 
-/** An entry read in another zone. */
+/** Builds an entry read in another zone. */
 export function zoned(timeZone: string, text: string, ...expected: Action[]): CorpusEntry {
   return { text, timeZone, expected };
 }
