@@ -114,7 +114,17 @@ export const restoreBackup: Step<{ restore: string; phase: string | undefined; s
   title: 'Restore with `kubectl planner restore --wait`',
   async run(system, _state, report) {
     const stopsBefore = system.server.history.filter((entry) => entry.action === 'stopped').length;
-    const args = ['restore', names.app, '--from', names.nightlyBackup, '--wait', '-n', system.namespace];
+    const args = [
+      'restore',
+      names.app,
+      '--from',
+      names.nightlyBackup,
+      '--wait',
+      '--timeout',
+      '180',
+      '-n',
+      system.namespace,
+    ];
     report.line(`$ kubectl planner ${args.join(' ')}`);
     const result = await runPlugin(system, args, report);
     if (result.code !== 0) throw new Error(`kubectl planner restore exited with code ${result.code}`);
