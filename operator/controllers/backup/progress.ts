@@ -140,8 +140,10 @@ async function progressPrune(state: BackupState, active: BackupActiveRun): Promi
     return requeueAfter(activeRecheckMs);
   }
   if (!isJobFinished(job)) {
+    // The run's start is on the controller's clock, as is now; the Job's creationTimestamp is not.
+    const runDeadlineMs = (backup.spec.job?.activeDeadlineSeconds ?? 3600) * 1000;
     const tooLate =
-      ageMs(state, String(job.metadata?.creationTimestamp ?? '')) > maintenanceDeadlineSeconds * 1000 + deadlineGraceMs;
+      ageMs(state, active.startTime) > runDeadlineMs + maintenanceDeadlineSeconds * 1000 + 2 * deadlineGraceMs;
     if (!tooLate) return requeueAfter(activeRecheckMs);
     await context.client.delete(resourceTypes.job, job.metadata?.namespace, name);
   }
