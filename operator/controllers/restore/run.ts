@@ -1,4 +1,5 @@
 import { getQuiesceState, QuiesceHeldError, releaseQuiesce, requestQuiesce } from '../../quiesce/quiesce.ts';
+import { findCondition } from '../../runtime/conditions.ts';
 import { isNotFound } from '../../runtime/errors.ts';
 import { releaseAppLock } from '../../locks/app-lock.ts';
 import { holdAppLock, renewIntervalMs, resolveInputs } from './prepare.ts';
@@ -145,7 +146,8 @@ export async function runResuming(step: RestoreStep): Promise<StepResult> {
   step.status.completionTime = step.now.toISOString();
   if (failed) {
     step.status.phase = 'Failed';
-    step.status.message = `${step.status.message ?? 'Restore failed'}${resumed}`;
+    const failure = findCondition(step.status.conditions, RestoreCondition.Failed)?.message ?? 'see the conditions';
+    step.status.message = `Restore failed: ${failure}${resumed}`;
     await recordEvent(
       step,
       'Warning',
