@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { V1Job } from '@kubernetes/client-node';
 import { quiesceAnnotation } from '../../../operator/api/constants.ts';
 import type { PlannerBackup } from '../../../operator/api/generated.ts';
 import { resourceTypes } from '../../../operator/api/resources.ts';
@@ -41,7 +42,7 @@ describe('PlannerBackup lifecycle', () => {
     expect((await readBackup(env.client, env.namespace, 'restart')).status?.lastRun).toBeUndefined();
     await eventually(
       'Job finished without the operator',
-      () => env.client.get<{ status?: { succeeded?: number } }>(resourceTypes.job, env.namespace, jobName),
+      () => env.client.get<V1Job>(resourceTypes.job, env.namespace, jobName),
       (job) => (job.status?.succeeded ?? 0) > 0,
     );
 
