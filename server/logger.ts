@@ -6,6 +6,7 @@ const redactedKeys = new Set(['password', 'token', 'authorization', 'tokensecret
 
 /** Masks the password inside any postgres:// URL that slips into a message or field. */
 function maskUrlPasswords(text: string): string {
+  if (!text.includes('://')) return text;
   return text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]+:)[^@\s]+@/gi, '$1***@');
 }
 
