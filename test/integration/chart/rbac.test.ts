@@ -37,6 +37,7 @@ const allowed: Access[] = [
   ['watch', 'plannerrestores.planner.bbcagents.io'],
   ['patch', 'plannerapps.planner.bbcagents.io'],
   ['update', 'plannerbackups.planner.bbcagents.io'],
+  ['create', 'plannerbackups.planner.bbcagents.io'],
   ['update', 'plannerapps.planner.bbcagents.io', 'status'],
   ['patch', 'plannerbackups.planner.bbcagents.io', 'status'],
   ['update', 'plannerrestores.planner.bbcagents.io', 'status'],
