@@ -72,7 +72,12 @@ const valueSets: [string, Record<string, unknown>][] = [
       },
       networkPolicy: { enabled: true },
       serviceMonitor: { enabled: true },
-      server: { service: { type: 'NodePort', nodePort: 30080 }, corsOrigins: ['https://planner.example.com'] },
+      server: {
+        service: { type: 'NodePort', nodePort: 30080 },
+        corsOrigins: ['https://planner.example.com'],
+        trustProxy: 1,
+        readReplica: { existingSecret: 'planner-replica' },
+      },
       plannerApp: {
         replicas: {
           min: 3,

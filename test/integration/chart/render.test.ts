@@ -337,6 +337,20 @@ describe('value sets', () => {
     });
   });
 
+  it('reads from a replica given by Secret', async () => {
+    const objects = await renderChart({
+      releaseName: 'demo',
+      values: { server: { readReplica: { existingSecret: 'planner-replica' }, trustProxy: 1 } },
+    });
+    const server = findObject(objects, 'Deployment', 'demo-planner-server');
+    const env = containersOf(server)[0]?.env ?? [];
+    expect(env.find((entry) => entry.name === 'DATABASE_READ_URL')?.valueFrom?.secretKeyRef).toEqual({
+      name: 'planner-replica',
+      key: 'url',
+    });
+    expect(findObject(objects, 'ConfigMap', 'demo-planner-server').data).toMatchObject({ TRUST_PROXY: '1' });
+  });
+
   it('runs migrations as a hook with an external Secret', async () => {
     const objects = await renderChart({
       releaseName: 'demo',
