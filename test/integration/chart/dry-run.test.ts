@@ -20,8 +20,8 @@ import {
 
 // Renders realistic value sets and applies them with a server-side dry run against the shared control
 // plane, which validates every object against the real API, admission and the planner CRDs (installed
-// by the harness). Each namespace enforces Pod Security "restricted"; the pod templates are also
-// submitted as Pods, because Pod Security only enforces on Pods and merely warns on their templates.
+// by the harness). The namespace enforces Pod Security "restricted". Pod Security only enforces on
+// Pods and merely warns on pod templates, so each template is also submitted as a Pod.
 
 /** Kinds that the test control plane does not serve (the Prometheus Operator's CRDs are not installed). */
 const unservedKinds = new Set(['ServiceMonitor']);
