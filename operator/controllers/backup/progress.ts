@@ -9,7 +9,7 @@ import { pruneJobName } from './naming.ts';
 import { isJobFinished, readJobOutcome, type JobOutcome } from './outcome.ts';
 import { BackupCondition, BackupReason } from './reasons.ts';
 import { createRunJob } from './start.ts';
-import { buildRunRecord, readyCondition, recordFinishedRun, updateHistory } from './status.ts';
+import { buildRunRecord, phaseOf, readyCondition, recordFinishedRun, updateHistory } from './status.ts';
 import { backupLabels, putCondition, saveStatus, type BackupState } from './state.ts';
 
 /** How long a run's Job may be missing before the run counts as failed; covers a restart before it was created. */
@@ -106,6 +106,7 @@ async function finishBackup(state: BackupState, active: BackupActiveRun, outcome
       reason: BackupReason.Idle,
       message: 'No run is in progress',
     });
+    state.status.phase = idlePhase(state);
     await saveStatus(state);
     state.options.metrics.countRun(labels.namespace, labels.backup, 'failed');
     context.log.info('Backup run failed', { run: jobName, failure: record.message });
@@ -175,6 +176,7 @@ async function finishPrune(state: BackupState, active: BackupActiveRun, outcome:
     reason: BackupReason.Idle,
     message: 'No run is in progress',
   });
+  state.status.phase = idlePhase(state);
   await saveStatus(state);
   if (outcome.succeeded) {
     context.log.info('Expired backups pruned', { run: active.jobName, deleted });
@@ -191,4 +193,10 @@ async function finishPrune(state: BackupState, active: BackupActiveRun, outcome:
 function keptAfterPrune(state: BackupState, outcome: JobOutcome, kept: string[] | undefined): string[] | undefined {
   if (!outcome.succeeded) return (state.status.backups ?? []).map((item) => item.backupId ?? '');
   return outcome.result?.truncated === undefined ? kept : undefined;
+}
+
+/** The phase once the run is over, written with the run's result so readers never see a finished run still Running. */
+function idlePhase(state: BackupState) {
+  const { spec } = state.backup;
+  return phaseOf(state.status, spec.schedule !== undefined, spec.suspend === true);
 }
