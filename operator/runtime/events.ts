@@ -13,6 +13,8 @@ export type EventType = 'Normal' | 'Warning';
 export interface EventRecorder {
   /** Records an Event; failures are logged, never thrown, because Events are best effort. */
   record(object: KubeObject, type: EventType, reason: string, message: string): Promise<void>;
+  /** Resolves once every recorded Event has been sent or has failed. */
+  flush(): Promise<void>;
 }
 
 interface SentEvent {
@@ -24,6 +26,9 @@ interface SentEvent {
 
 const correlationWindowMs = 10 * 60_000;
 const maxTracked = 4096;
+const maxPending = 1000;
+/** Events sent at once. */
+const senders = 4;
 
 /**
  * Writes core/v1 Events. Repeats of the same event (object, type, reason and message) within ten
@@ -35,6 +40,8 @@ export class KubeEventRecorder implements EventRecorder {
   private readonly logger: Logger;
   private readonly instance: string;
   private readonly sent = new Map<string, SentEvent & { lastMs: number }>();
+  private readonly pending: (() => Promise<void>)[] = [];
+  private active = 0;
 
   constructor(options: { client: KubeClient; clock: Clock; logger: Logger; instance: string }) {
     this.client = options.client;
@@ -43,7 +50,35 @@ export class KubeEventRecorder implements EventRecorder {
     this.instance = options.instance;
   }
 
-  async record(object: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
+  /**
+   * Queues the Event and returns at once, as client-go's recorder does, so Events never slow a
+   * reconcile. At most 1,000 Events wait; more are dropped with a warning.
+   */
+  record(object: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
+    if (this.pending.length >= maxPending) {
+      this.logger.warn('Event dropped because too many are waiting', { reason });
+      return Promise.resolve();
+    }
+    this.pending.push(() => this.send(object, type, reason, message));
+    if (this.active < senders) void this.drainPending();
+    return Promise.resolve();
+  }
+
+  /** Resolves once every queued Event has been sent or has failed. */
+  async flush(): Promise<void> {
+    while (this.pending.length > 0 || this.active > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+
+  private async drainPending(): Promise<void> {
+    this.active += 1;
+    try {
+      for (let task = this.pending.shift(); task !== undefined; task = this.pending.shift()) await task();
+    } finally {
+      this.active -= 1;
+    }
+  }
+
+  private async send(object: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
     const metadata = object.metadata ?? {};
     const namespace = metadata.namespace ?? 'default';
     const key = [metadata.uid, type, reason, message].join('\u0000');

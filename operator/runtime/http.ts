@@ -33,7 +33,7 @@ export interface HttpEndpoint {
 
 type Route = () => Promise<{ status: number; body: string; contentType?: string }>;
 
-/** Starts an HTTP server with GET routes; unknown paths answer 404. */
+/** Starts an HTTP server with GET routes. Unknown paths return 404. */
 export async function serveRoutes(address: BindAddress, routes: Record<string, Route>): Promise<HttpEndpoint> {
   const server: Server = createServer((req, res) => {
     const route = req.method === 'GET' ? routes[(req.url ?? '').split('?')[0] ?? ''] : undefined;
@@ -66,7 +66,7 @@ export function metricsRoute(registry: Registry): Route {
   return async () => ({ status: 200, body: await registry.metrics(), contentType: registry.contentType });
 }
 
-/** A probe route answering 200 `ok` when check() is true and 503 with the reason otherwise. */
+/** A probe route returning 200 `ok` when check() returns undefined, and 503 with the problem it returns otherwise. */
 export function probeRoute(check: () => string | undefined): Route {
   return async () => {
     const problem = check();

@@ -49,9 +49,10 @@ export interface ManagerOptions {
  * Runs controllers: one shared informer cache, a client whose writes are allowed only while this
  * replica leads, Events, metrics, probes and leader election. Register controllers, then start.
  *
- * Lifecycle: start() serves the probes, fills the cache (readyz turns ready), then campaigns for
- * the lease; controllers run only while leading and stop at once when the lease is lost. stop()
- * stops the controllers, waits for reconciles in flight, releases the lease and closes watches.
+ * Lifecycle: start() serves the probes and fills the cache, which makes readyz pass, then campaigns
+ * for the lease. Controllers run only while this replica leads and stop at once when the lease is
+ * lost. stop() stops the controllers, waits for reconciles in flight, sends queued Events, releases
+ * the lease and closes the watches.
  */
 export class Manager {
   readonly client: KubeClient;
@@ -143,6 +144,7 @@ export class Manager {
     this.stopping = true;
     this.stopControllers();
     await Promise.all(this.runners.map((runner) => runner.drain()));
+    await this.events.flush();
     await this.elector?.stop();
     await this.cache.stop();
     await this.metricsEndpoint?.close();

@@ -23,7 +23,7 @@ const secretRecheckMs = 60_000;
 
 /**
  * The PlannerApp controller: keeps an autoscaling/v2 HPA for each app's Deployment within the
- * bounds its schedules set, stands aside while paused or when another autoscaler targets the
+ * bounds its schedules set, removes it while paused or when another autoscaler targets the
  * Deployment, carries out quiesce requests, and hands the Deployment back on deletion.
  */
 export function createAppController(): ControllerDefinition {
@@ -53,15 +53,18 @@ function appsTargeting(cache: CacheReader, object: KubeObject, deployment: strin
 
 /** One reconcile of a PlannerApp: finalize or add the finalizer, observe, act, then write status. */
 export async function reconcileApp(request: ObjectKey, context: ReconcileContext): Promise<ReconcileResult> {
-  const app = context.cache.get<PlannerApp>(resourceTypes.plannerApp, request.namespace, request.name);
+  let app = context.cache.get<PlannerApp>(resourceTypes.plannerApp, request.namespace, request.name);
   if (app === undefined) return undefined;
   if (app.metadata?.deletionTimestamp !== undefined) return finalizeApp(app, context);
-  if (!(app.metadata?.finalizers ?? []).includes(appFinalizer)) {
-    await addFinalizer(app, context);
-    return undefined;
-  }
   const now = context.clock.now();
-  const observed = await observeApp(app, context, now);
+  // The finalizer patch and the reads are independent, so they run together; carrying on with the
+  // patched object saves waiting for the finalizer's watch event.
+  const needsFinalizer = !(app.metadata?.finalizers ?? []).includes(appFinalizer);
+  const [current, observed] = await Promise.all([
+    needsFinalizer ? addFinalizer(app, context) : app,
+    observeApp(app, context, now),
+  ]);
+  app = current;
   if (observed.quiesceError !== undefined) {
     await context.events.record(app, 'Warning', AppReason.InvalidQuiesceRequest, observed.quiesceError);
   }
@@ -111,8 +114,8 @@ async function reportTransitions(
   }
 }
 
-async function addFinalizer(app: PlannerApp, context: ReconcileContext): Promise<void> {
-  await context.client.patch(resourceTypes.plannerApp, app.metadata?.namespace, app.metadata?.name ?? '', {
+async function addFinalizer(app: PlannerApp, context: ReconcileContext): Promise<PlannerApp> {
+  return context.client.patch<PlannerApp>(resourceTypes.plannerApp, app.metadata?.namespace, app.metadata?.name ?? '', {
     metadata: {
       resourceVersion: app.metadata?.resourceVersion,
       finalizers: [...(app.metadata?.finalizers ?? []), appFinalizer],
