@@ -91,6 +91,9 @@ describe('helm install, upgrade and uninstall', () => {
     const result = await helm(['install', release, chart.path]);
     expect(result.stdout).toContain('STATUS: deployed');
     expect(result.stdout).toContain(`kubectl -n ${namespace.name} get planner`);
+    expect(result.stdout).toContain(
+      `kubectl planner restore planner --from planner-nightly -n ${namespace.name} --wait`,
+    );
 
     for (const plural of ['plannerapps', 'plannerbackups', 'plannerrestores']) {
       const crd = await extensions.readCustomResourceDefinition({ name: `${plural}.${group}` });
@@ -227,7 +230,7 @@ describe('helm install, upgrade and uninstall', () => {
     ).toBe(3);
   }, 120_000);
 
-  it('uninstalls but keeps the CRDs and the backup claim', async () => {
+  it('uninstalls but keeps CRDs, claim and password', async () => {
     const result = await helm(['uninstall', release]);
     expect(result.stdout).toContain('These resources were kept due to the resource policy');
 
@@ -235,8 +238,11 @@ describe('helm install, upgrade and uninstall', () => {
     expect(deployments.items.map((item) => item.metadata?.name)).toEqual([]);
     const statefulSets = await apps.listNamespacedStatefulSet({ namespace: namespace.name });
     expect(statefulSets.items).toEqual([]);
+    // The database Secret stays with PostgreSQL's data claim, whose data was initialised with its password.
     const secrets = await core.listNamespacedSecret({ namespace: namespace.name });
-    expect(secrets.items.map((item) => item.metadata?.name).filter((name) => name?.startsWith('planner'))).toEqual([]);
+    expect(secrets.items.map((item) => item.metadata?.name).filter((name) => name?.startsWith('planner'))).toEqual([
+      'planner-database',
+    ]);
     const rbac = controlPlane.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
     const clusterRoles = await rbac.listClusterRole({ labelSelector: `app.kubernetes.io/instance=${release}` });
     expect(clusterRoles.items).toEqual([]);
@@ -256,5 +262,22 @@ describe('helm install, upgrade and uninstall', () => {
         .sort(),
     ).toEqual([`plannerapps.${group}`, `plannerbackups.${group}`, `plannerrestores.${group}`]);
     await core.readNamespacedPersistentVolumeClaim({ name: 'planner-backups', namespace: namespace.name });
+  }, 120_000);
+
+  it('reinstalls over the kept objects', async () => {
+    // The kept objects still carry this release's ownership annotations, so the same release name in
+    // the same namespace adopts them.
+    const passwordBefore = (await readSecret('planner-database')).password;
+    const result = await helm(['install', release, chart.path]);
+    expect(result.stdout).toContain('STATUS: deployed');
+    expect((await readSecret('planner-database')).password).toBe(passwordBefore);
+    const crd = await extensions.readCustomResourceDefinition({ name: `plannerapps.${group}` });
+    expect(crd.metadata?.annotations?.['meta.helm.sh/release-name']).toBe(release);
+    const manifest = await helm(['get', 'manifest', release]);
+    expect(manifest.stdout).toContain('name: planner-backups');
+    expect(manifest.stdout).toContain(`name: plannerapps.${group}`);
+    // The CRDs are served now, so the custom resources are ordinary objects from the first revision on.
+    expect(manifest.stdout).toContain('kind: PlannerApp');
+    await helm(['uninstall', release]);
   }, 120_000);
 });

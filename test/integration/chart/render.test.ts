@@ -218,6 +218,7 @@ describe('default render', () => {
       username: 'planner',
     });
     expect(decoded.password).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(secret.metadata.annotations?.['helm.sh/resource-policy']).toBe('keep');
   });
 
   it('gives the server its settings and probes', () => {
