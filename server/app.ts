@@ -7,7 +7,7 @@ import type { Database } from './db/database.ts';
 import type { DatabaseMonitor } from './db/monitor.ts';
 import { createAuthService } from './features/auth/service.ts';
 import { authRoutes } from './features/auth/routes.ts';
-import { bearerAuthenticator, createTokenService } from './features/auth/tokens.ts';
+import { bearerAuthenticator, createTokenService, type TokenService } from './features/auth/tokens.ts';
 import { commandRoutes } from './features/commands/routes.ts';
 import { createCommandService } from './features/commands/service.ts';
 import { createLlmInterpreter, type LlmInterpreter } from './features/commands/llm.ts';
@@ -102,9 +102,8 @@ function closeConnectionsWhenShuttingDown(shutdown: ShutdownState): RequestHandl
   };
 }
 
-function buildRoutes(dependencies: AppDependencies, openApi: () => unknown): AnyRoute[] {
+function buildRoutes(dependencies: AppDependencies, tokens: TokenService, openApi: () => unknown): AnyRoute[] {
   const { config, database, monitor, metrics, shutdown, info } = dependencies;
-  const tokens = createTokenService(config.tokenSecret, config.tokenTtlSeconds);
   const auth = createAuthService(database.writer, tokens, { logN: config.passwordScryptLogN, r: 8, p: 1 });
   const projects = createProjectService(database.writer, database.reader);
   const tasks = createTaskService(database.writer, database.reader);
@@ -141,14 +140,15 @@ export function createApp(dependencies: AppDependencies): PlannerApp {
 
   // The document lists the routes, and one route serves it, so it is filled in once the table exists.
   const openApi: { document?: unknown } = {};
-  const routes = buildRoutes(dependencies, () => openApi.document);
+  const tokens = createTokenService(config.tokenSecret, config.tokenTtlSeconds);
+  const routes = buildRoutes(dependencies, tokens, () => openApi.document);
   openApi.document = buildOpenApiDocument(routes, info.version);
 
   const databaseGate = requireDatabase(monitor);
   const isDatabaseRoute = (route: AnyRoute): boolean =>
     route.path.startsWith('/api/v1/') && route.path !== '/api/v1/openapi.json';
   mountRoutes(app, routes, {
-    authenticate: bearerAuthenticator(createTokenService(config.tokenSecret, config.tokenTtlSeconds)),
+    authenticate: bearerAuthenticator(tokens),
     guards: (route) => (isDatabaseRoute(route) ? [databaseGate] : []),
   });
 

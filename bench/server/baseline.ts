@@ -10,7 +10,13 @@ import { createServer, type IncomingMessage } from 'node:http';
 import knex from 'knex';
 import pg from 'pg';
 import { encodeCursor } from '../../server/shared/pagination.ts';
-import { buildListTasksQuery, toTask, valuesFromInput, type TaskRow } from '../../server/features/tasks/store.ts';
+import {
+  buildListTasksQuery,
+  plainColumns,
+  toTask,
+  valuesFromInput,
+  type TaskRow,
+} from '../../server/features/tasks/store.ts';
 
 const userId = process.env.BENCH_USER_ID as string;
 const port = Number(process.env.PORT);
@@ -31,37 +37,10 @@ const list = buildListTasksQuery(compiler, userId, {
   .toNative();
 
 const sampleValues = { ...valuesFromInput(sampleInput('x')), user_id: userId };
-const insert = compiler('tasks').insert(sampleValues).returning('id').toSQL().toNative();
+// The server creates a task without blockers with this one INSERT ... RETURNING.
+const insert = compiler('tasks').insert(sampleValues).returning(plainColumns).toSQL().toNative();
 // Knex orders insert columns by name; bindings are rebuilt per request in that order.
 const insertColumns = Object.keys(sampleValues).sort();
-const readBack = compiler('tasks')
-  .select(
-    ...[
-      'id',
-      'title',
-      'description',
-      'status',
-      'priority',
-      'tags',
-      'due_at',
-      'start_at',
-      'estimate_minutes',
-      'project_id',
-      'recurrence_frequency',
-      'recurrence_interval',
-      'recurrence_until',
-      'completed_at',
-      'created_at',
-      'updated_at',
-    ].map((column) => `tasks.${column}`),
-    compiler.raw(
-      'ARRAY(SELECT blocker_id FROM task_dependencies WHERE task_id = tasks.id ORDER BY blocker_id) AS blocked_by',
-    ),
-  )
-  .where({ 'tasks.id': '00000000-0000-4000-8000-000000000000', 'tasks.user_id': userId })
-  .first()
-  .toSQL()
-  .toNative();
 
 function sampleInput(title: string) {
   return {
@@ -102,25 +81,11 @@ async function createTask(body: string): Promise<string> {
     ...valuesFromInput({ ...sampleInput(input.title), priority: input.priority ?? 'medium', tags: input.tags ?? [] }),
     user_id: userId,
   };
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const inserted = await client.query(
-      insert.sql,
-      insertColumns.map((column) => values[column]),
-    );
-    const id = (inserted.rows[0] as { id: string }).id;
-    const bindings = [...(readBack.bindings as unknown[])];
-    bindings[0] = id;
-    const row = await client.query(readBack.sql, bindings);
-    await client.query('COMMIT');
-    return JSON.stringify(toTask(row.rows[0] as TaskRow));
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+  const result = await pool.query(
+    insert.sql,
+    insertColumns.map((column) => values[column]),
+  );
+  return JSON.stringify(toTask({ ...(result.rows[0] as TaskRow), blocked_by: [] }));
 }
 
 const server = createServer((request, response) => {

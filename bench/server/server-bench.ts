@@ -176,6 +176,27 @@ try {
   if (JSON.stringify(serverPage) !== JSON.stringify(baselinePage))
     throw new Error('the baseline returns another page than the server');
 
+  const createBody = JSON.stringify({ title: 'bench check', priority: 'high', tags: ['bench'] });
+  const createdByServer = (await (
+    await fetch(`${serverUrl}/api/v1/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
+      body: createBody,
+    })
+  ).json()) as Record<string, unknown>;
+  const createdByBaseline = (await (
+    await fetch(`${baselineUrl}/api/v1/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: createBody,
+    })
+  ).json()) as Record<string, unknown>;
+  const comparable = (task: Record<string, unknown>): string =>
+    JSON.stringify({ ...task, id: undefined, createdAt: undefined, updatedAt: undefined });
+  if (comparable(createdByServer) !== comparable(createdByBaseline)) {
+    throw new Error('the baseline creates another task than the server');
+  }
+
   const rows: string[] = [];
   const scenarios = [
     { name: 'GET /api/v1/tasks?limit=50', method: 'GET' as const, path: '/api/v1/tasks?limit=50' },

@@ -117,6 +117,8 @@ export async function executeActions(
         break;
       }
       case 'list_tasks': {
+        // NOTE: listings read through the task and event services, outside this
+        // transaction, so they do not show rows created earlier in the same command.
         const projectId = await resolveProject(transaction, userId, action.project);
         const page = await services.tasks.list(userId, {
           limit: listLimit,

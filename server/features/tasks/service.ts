@@ -15,7 +15,7 @@ export interface TaskChange {
 /** Task use cases of one user. The `…In` variants run inside a caller's transaction. */
 export interface TaskService {
   create(userId: string, input: CreateTaskInput): Promise<Task>;
-  createIn(transaction: Knex.Transaction, userId: string, input: CreateTaskInput): Promise<Task>;
+  createIn(db: Knex, userId: string, input: CreateTaskInput): Promise<Task>;
   get(userId: string, id: string): Promise<Task>;
   list(userId: string, query: ListTasksQuery): Promise<Page<Task>>;
   update(userId: string, id: string, input: UpdateTaskInput): Promise<TaskChange>;
@@ -29,6 +29,16 @@ function projectNotFound(projectId: string | null | undefined): UnprocessableErr
   return new UnprocessableError(`project ${projectId ?? ''} was not found; create it first or omit projectId`, [
     { in: 'body', pointer: '/projectId', detail: 'no such project' },
   ]);
+}
+
+/** Runs a write whose only foreign key the caller controls is the project, reporting a missing project as 422. */
+async function withProjectCheck<T>(projectId: string | null | undefined, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw projectNotFound(projectId);
+    throw error;
+  }
 }
 
 async function readTask(db: Knex, userId: string, id: string): Promise<Task> {
@@ -119,20 +129,24 @@ async function createNextOccurrence(db: Knex, userId: string, done: store.TaskRo
 /** Creates the task use cases; reads go to `reader`, changes to `writer` in one transaction each. */
 export function createTaskService(writer: Knex, reader: Knex): TaskService {
   const service: TaskService = {
-    create: (userId, input) => writer.transaction((transaction) => service.createIn(transaction, userId, input)),
+    // A task without blockers is one INSERT ... RETURNING, atomic on its own,
+    // so it needs neither a transaction nor a second query to read it back.
+    create: (userId, input) =>
+      input.blockedBy.length === 0
+        ? service.createIn(writer, userId, input)
+        : writer.transaction((transaction) => service.createIn(transaction, userId, input)),
 
-    async createIn(transaction, userId, input) {
+    async createIn(db, userId, input) {
       const { blockedBy, ...fields } = input;
-      let id: string;
-      try {
-        id = await store.insertTask(transaction, userId, store.valuesFromInput(fields));
-      } catch (error) {
-        if (isForeignKeyViolation(error)) throw projectNotFound(input.projectId);
-        throw error;
+      const values = store.valuesFromInput(fields);
+      if (blockedBy.length === 0) {
+        const row = await withProjectCheck(input.projectId, () => store.insertTaskReturningRow(db, userId, values));
+        return store.toTask(row);
       }
-      if (blockedBy.length > 0) await setBlockers(transaction, userId, id, blockedBy);
-      if (input.status === 'done') await rejectOpenBlockers(transaction, userId, id);
-      return readTask(transaction, userId, id);
+      const id = await withProjectCheck(input.projectId, () => store.insertTask(db, userId, values));
+      await setBlockers(db, userId, id, blockedBy);
+      if (input.status === 'done') await rejectOpenBlockers(db, userId, id);
+      return readTask(db, userId, id);
     },
 
     get: (userId, id) => readTask(reader, userId, id),

@@ -27,7 +27,8 @@ export interface TaskRow {
 /** Column values to write for a task, in the table's names. */
 export type TaskValues = Partial<Omit<TaskRow, 'id' | 'blocked_by' | 'created_at' | 'updated_at'>>;
 
-const plainColumns = [
+/** Columns of a task row apart from its dependencies; exported for the benchmark's baseline. */
+export const plainColumns = [
   'id',
   'title',
   'description',
@@ -108,6 +109,17 @@ export function valuesFromInput(input: Omit<CreateTaskInput, 'blockedBy'>): Task
     recurrence_until: input.recurrence?.until ?? null,
     completed_at: input.status === 'done' ? new Date() : null,
   };
+}
+
+/**
+ * Inserts a task and returns the whole row in the same statement. A new task
+ * has no dependencies yet, so `blocked_by` is empty.
+ */
+export async function insertTaskReturningRow(db: Knex, userId: string, values: TaskValues): Promise<TaskRow> {
+  const [row] = await db('tasks')
+    .insert({ ...values, user_id: userId })
+    .returning(plainColumns);
+  return { ...(row as Omit<TaskRow, 'blocked_by'>), blocked_by: [] };
 }
 
 export async function insertTask(db: Knex, userId: string, values: TaskValues): Promise<string> {
