@@ -203,7 +203,7 @@ describe('server-side dry run in a restricted namespace', () => {
     expect(result.code).toBe(0);
   });
 
-  it('rejects a pod that breaks the restricted profile', async () => {
+  it('rejects a privilege-escalating pod', async () => {
     const objects = await renderChart({
       namespace: namespace.name,
       crdsServed: true,
@@ -216,7 +216,7 @@ describe('server-side dry run in a restricted namespace', () => {
     expect(result.stderr).toContain('violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false');
   });
 
-  it('accepts the operator Roles in watched namespaces', async () => {
+  it('accepts Roles in watched namespaces', async () => {
     const team = watched[0]?.name ?? '';
     const objects = await renderChart({
       namespace: namespace.name,
@@ -231,7 +231,7 @@ describe('server-side dry run in a restricted namespace', () => {
     expect(result.code).toBe(0);
   });
 
-  it('accepts the CRDs as rendered with the first-install hooks', async () => {
+  it('accepts the rendered CRDs', async () => {
     const objects = await renderChart({ namespace: namespace.name });
     const crds = objects.filter((object) => object.kind === 'CustomResourceDefinition');
     expect(crds).toHaveLength(3);

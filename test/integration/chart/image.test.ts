@@ -178,7 +178,7 @@ describe('Dockerfile', () => {
 });
 
 describe('entry points', () => {
-  it('maps every program the chart starts to a built file', async () => {
+  it('builds every program the chart starts', async () => {
     const { bin } = await readPackage();
     const programs = await chartPrograms();
     // sh (the migration Job's wait for PostgreSQL) and node (the helm test pod) come with the

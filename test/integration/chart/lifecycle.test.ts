@@ -87,7 +87,7 @@ describe('helm install, upgrade and uninstall', () => {
     await controlPlane?.stop();
   }, 60_000);
 
-  it('installs the CRDs, the workloads and the custom resources', async () => {
+  it('installs every component', async () => {
     const result = await helm(['install', release, chart.path]);
     expect(result.stdout).toContain('STATUS: deployed');
     expect(result.stdout).toContain(`kubectl -n ${namespace.name} get planner`);
@@ -147,7 +147,7 @@ describe('helm install, upgrade and uninstall', () => {
     expect(events.items.filter((event) => event.reason === 'FailedCreate').map((event) => event.message)).toEqual([]);
   }, 120_000);
 
-  it('upgrades values, chart version and a CRD without conflicts', async () => {
+  it('upgrades without field conflicts', async () => {
     const passwordBefore = (await readSecret('planner-database')).password;
     const tokenBefore = (await readSecret('planner-server'))['token-secret'];
     const appBefore = await readPlannerApp();

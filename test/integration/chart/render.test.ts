@@ -158,7 +158,7 @@ describe('default render', () => {
     objects = await renderChart({ releaseName: 'demo', namespace: 'apps' });
   });
 
-  it('labels every object with the standard labels', () => {
+  it('labels every object', () => {
     for (const object of objects) {
       const labels = object.metadata.labels ?? {};
       expect({ object: `${object.kind}/${object.metadata.name}`, name: labels['app.kubernetes.io/name'] }).toEqual({
@@ -172,7 +172,7 @@ describe('default render', () => {
     }
   });
 
-  it('renders each CRD file unchanged apart from metadata', async () => {
+  it('renders CRD files unchanged', async () => {
     const files = await readCrds();
     expect(files.map((crd) => crd.metadata?.name).sort()).toEqual([
       'plannerapps.planner.bbcagents.io',
@@ -197,7 +197,7 @@ describe('default render', () => {
     });
   });
 
-  it('sets replicas when no PlannerApp manages them', async () => {
+  it('sets replicas without PlannerApp', async () => {
     const rendered = await renderChart({
       releaseName: 'demo',
       values: { plannerApp: { enabled: false }, backup: { enabled: false }, server: { replicaCount: 3 } },
@@ -206,7 +206,7 @@ describe('default render', () => {
     expect(rendered.some((object) => object.kind === 'PlannerApp' || object.kind === 'PlannerBackup')).toBe(false);
   });
 
-  it('writes the database Secret with the PlannerApp key names', () => {
+  it('uses PlannerApp keys in database Secret', () => {
     const secret = findObject(objects, 'Secret', 'demo-planner-database');
     const data = secret.data as Record<string, string>;
     const decoded = Object.fromEntries(Object.entries(data).map(([key, value]) => [key, atob(value)]));
@@ -236,7 +236,7 @@ describe('default render', () => {
     expect(template.metadata.annotations['checksum/config']).toMatch(/^[a-f0-9]{64}$/);
   });
 
-  it('rolls the server when its configuration changes', async () => {
+  it('rolls server on config change', async () => {
     const checksum = (rendered: RenderedObject[]): string =>
       (
         findObject(rendered, 'Deployment', 'demo-planner-server').spec as {
@@ -253,7 +253,7 @@ describe('default render', () => {
     expect(checksum(changed)).not.toBe(checksum(objects));
   });
 
-  it('runs the operator with leader election and the runner image', () => {
+  it('runs operator with leader election', () => {
     const operator = findObject(objects, 'Deployment', 'demo-planner-operator');
     expect(operator.spec).toMatchObject({ replicas: 2 });
     const [container] = containersOf(operator) as [Container];
@@ -295,7 +295,7 @@ describe('default render', () => {
     }
   });
 
-  it('creates the custom resources as hooks until the CRDs are served', async () => {
+  it('hooks custom resources until CRDs served', async () => {
     const hook = findObject(objects, 'PlannerBackup', 'demo-planner-nightly');
     expect(hook.metadata.annotations).toMatchObject({
       'helm.sh/hook': 'post-install,post-upgrade',
