@@ -103,7 +103,17 @@ export class Manager {
     if (this.runners.some((runner) => runner.definition.name === definition.name)) {
       throw new Error(`a controller named ${definition.name} is already registered`);
     }
-    this.runners.push(new ControllerRunner(definition, { ...this, concurrency: this.options.concurrency ?? 4 }));
+    this.runners.push(
+      new ControllerRunner(definition, {
+        client: this.client,
+        cache: this.cache,
+        events: this.events,
+        clock: this.clock,
+        logger: this.logger,
+        metrics: this.metrics,
+        concurrency: this.options.concurrency ?? 4,
+      }),
+    );
   }
 
   /** Whether this replica may write: it leads (or runs without election) and is not stopping. */
