@@ -288,6 +288,9 @@ the values to change. validate.yaml includes it, so every render runs the checks
 {{- if and .Values.server.tokenSecret (lt (len .Values.server.tokenSecret) 32) }}
 {{- fail "server.tokenSecret must be at least 32 characters long: use a longer random value, or leave it empty to generate one" }}
 {{- end }}
+{{- if and .Values.server.existingSecret .Values.server.llm.apiKey (not .Values.server.llm.existingSecret) }}
+{{- fail "server.llm.apiKey is set, but with server.existingSecret the chart creates no server Secret to hold it: put the key in a Secret and name it in server.llm.existingSecret" }}
+{{- end }}
 {{- if and .Values.server.pdb.enabled (not (kindIs "invalid" .Values.server.pdb.minAvailable)) (not (kindIs "invalid" .Values.server.pdb.maxUnavailable)) }}
 {{- fail "server.pdb sets both minAvailable and maxUnavailable: a PodDisruptionBudget takes only one, so set the other to null" }}
 {{- end }}
@@ -306,6 +309,15 @@ the values to change. validate.yaml includes it, so every render runs the checks
 {{- if and (or .Values.plannerApp.enabled .Values.backup.enabled) (not .Values.crds.enabled) (not (include "planner.crdsServed" .)) }}
 {{- fail "plannerApp.enabled or backup.enabled needs the planner CRDs, but crds.enabled=false and the cluster does not serve planner.bbcagents.io/v1alpha1: install the CRDs first, set crds.enabled=true, or with helm template pass --api-versions planner.bbcagents.io/v1alpha1/PlannerApp --api-versions planner.bbcagents.io/v1alpha1/PlannerBackup" }}
 {{- end }}
+{{- end }}
+
+{{/*
+The major version of the bundled PostgreSQL image tag (17 for "17.6"), or 0 when the tag does not start
+with a number.
+*/}}
+{{- define "planner.postgresql.major" -}}
+{{- $match := regexFind "^[0-9]+" (toString .Values.postgresql.image.tag) }}
+{{- if $match }}{{ $match }}{{ else }}0{{ end }}
 {{- end }}
 
 {{/*

@@ -12,6 +12,7 @@ import {
   renderChart,
   runTool,
   templateChart,
+  valueArgs,
   workloadKinds,
   type RenderedObject,
 } from './chart.ts';
@@ -138,6 +139,11 @@ describe('value combinations', () => {
       'min above max',
       { plannerApp: { replicas: { min: 5, max: 3 } } },
       'plannerApp.replicas.min (5) is greater than plannerApp.replicas.max (3)',
+    ],
+    [
+      'an LLM key without a Secret for it',
+      { server: { existingSecret: 'planner-token', llm: { apiKey: 'not-a-real-key' } } },
+      'server.llm.apiKey is set, but with server.existingSecret',
     ],
     ['both PDB fields', { server: { pdb: { minAvailable: 1, maxUnavailable: 1 } } }, 'server.pdb sets both'],
     [
@@ -493,6 +499,36 @@ describe('helm test pod', () => {
     const result = await runScript();
     expect(result.output).toContain('GET /ready: 503');
     expect(result.code).toBe(1);
+  });
+});
+
+describe('NOTES.txt', () => {
+  const notes = async (values: Record<string, unknown>): Promise<string> => {
+    const result = await runTool('helm', [
+      'install',
+      'demo',
+      chartDirectory,
+      '--dry-run=client',
+      '--namespace',
+      'apps',
+      ...valueArgs(values),
+    ]);
+    expect(result.stderr).toBe('');
+    return result.stdout.slice(result.stdout.indexOf('NOTES:'));
+  };
+
+  it('tells how to reach, watch and restore', async () => {
+    const text = await notes({});
+    expect(text).toContain('kubectl -n apps port-forward service/demo-planner-server 8080:80');
+    expect(text).toContain('kubectl -n apps get planner');
+    expect(text).toContain('kubectl planner restore demo-planner --from demo-planner-nightly -n apps --wait');
+  });
+
+  it('warns when pg_dump is too old', async () => {
+    expect(await notes({ postgresql: { image: { tag: '18.1' } } })).toContain(
+      "WARNING: the planner image's pg_dump is of major 17 and cannot dump PostgreSQL 18",
+    );
+    expect(await notes({})).not.toContain('cannot dump PostgreSQL');
   });
 });
 
