@@ -8,9 +8,9 @@ import { repositoryRoot } from '../../harness/paths.ts';
 import { chartDirectory, podSpecOf, renderChart, workloadKinds } from './chart.ts';
 
 // No container engine runs on the development machine, so the image cannot be built here. These tests
-// check what can be checked without one: the Dockerfile's stages and settings, that every program the
-// chart starts is a package.json bin built into dist/ (run `npm run build` first), and that the built
-// programs import only production dependencies, which are all the image keeps after `npm prune`.
+// check the Dockerfile's stages and settings instead. They also check that every program the chart
+// starts is a package.json bin built into dist/ (run `npm run build` first). Finally, the built programs
+// must import only production dependencies, because the image keeps nothing else after `npm prune`.
 
 interface Instruction {
   keyword: string;
@@ -70,7 +70,7 @@ async function readPackage(): Promise<{
   };
 }
 
-/** The programs the chart starts: every container command of the rendered chart, plus the runner and plugin. */
+/** Collects the programs the chart starts: every container command, plus the runner and the plugin. */
 async function chartPrograms(): Promise<string[]> {
   const objects = await renderChart({ releaseName: 'image' });
   const programs = new Set<string>();
@@ -86,7 +86,7 @@ async function chartPrograms(): Promise<string[]> {
     }
   }
   // The operator starts backup and restore Jobs with planner-backup from the same image (--runner-image),
-  // and NOTES.txt tells users to run kubectl-planner.
+  // and the commands in NOTES.txt run kubectl-planner.
   programs.add('planner-backup');
   programs.add('kubectl-planner');
   return [...programs].sort();
@@ -181,8 +181,8 @@ describe('entry points', () => {
   it('builds every program the chart starts', async () => {
     const { bin } = await readPackage();
     const programs = await chartPrograms();
-    // sh (the migration Job's wait for PostgreSQL) and node (the helm test pod) come with the
-    // node:alpine base image; everything else must be one of planner's programs.
+    // The node:alpine base image provides sh (the migration Job's wait for PostgreSQL) and node (the
+    // helm test pod). Every other program must be one of planner's.
     expect(programs).toEqual(['kubectl-planner', 'node', 'planner-backup', 'planner-operator', 'planner-server', 'sh']);
     const problems: string[] = [];
     for (const program of programs.filter((name) => name !== 'sh' && name !== 'node')) {

@@ -17,8 +17,8 @@ import { waitFor } from '../../harness/processes.ts';
 import { copyChart, labelNamespace, mustRun, restrictedNamespaceLabels, runTool, valueArgs } from './chart.ts';
 
 // Installs, upgrades and uninstalls the chart with Helm 4 (server-side apply) on a control plane of
-// its own, started without the planner CRDs: the shared one has them installed by the harness without
-// Helm's ownership metadata, so a release with crds.enabled=true could not adopt them.
+// its own, started without the planner CRDs. The harness installs them on the shared control plane
+// without Helm's ownership metadata, so a release with crds.enabled=true could not adopt them there.
 //
 // No command uses --wait. Without a kubelet no pod ever runs, so Helm would wait for PostgreSQL, the
 // migration Job and the server until its timeout. The default install has no hook Job either (the

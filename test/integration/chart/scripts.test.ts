@@ -41,7 +41,7 @@ function runShell(argv: string[], env: Record<string, string>, timeoutMs: number
   });
 }
 
-/** The libpq variables of a postgres:// URL, as the database Secret hands them to the containers. */
+/** Converts a postgres:// URL to the libpq variables that the database Secret gives the containers. */
 function libpqEnvironment(url: string): Record<string, string> {
   const parsed = new URL(url);
   return {
