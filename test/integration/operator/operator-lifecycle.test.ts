@@ -117,6 +117,43 @@ describe('operator lifecycle', () => {
     expect(hpa?.spec?.maxReplicas).toBe(6);
   });
 
+  it('stops reconciling at once when the lease is taken', async () => {
+    const manager = running[0] as Manager;
+    expect(manager.isLeader()).toBe(true);
+    const lease = await client.get<V1Lease>(resourceTypes.lease, namespace.name, 'planner-operator');
+    const now = new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+    await client.replace<V1Lease>(resourceTypes.lease, {
+      ...lease,
+      spec: { ...lease.spec, holderIdentity: 'intruder', leaseDurationSeconds: 60, renewTime: now as unknown as Date },
+    });
+    await eventually(
+      'leadership lost',
+      async () => manager.isLeader(),
+      (leads) => !leads,
+      5_000,
+    );
+    expect(manager.mayWrite()).toBe(false);
+
+    const writesBefore = await writeRequestCount(manager);
+    await client.patch(resourceTypes.plannerApp, namespace.name, 'three', { spec: { replicas: { max: 7 } } });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect((await readHpa(client, namespace.name, 'three'))?.spec?.maxReplicas).toBe(6);
+    expect(await writeRequestCount(manager)).toBe(writesBefore);
+
+    await client.delete(resourceTypes.lease, namespace.name, 'planner-operator');
+    await eventually(
+      'leads again',
+      async () => manager.isLeader(),
+      (leads) => leads,
+      10_000,
+    );
+    await eventually(
+      'HPA three max 7',
+      () => readHpa(client, namespace.name, 'three'),
+      (h) => h?.spec?.maxReplicas === 7,
+    );
+  });
+
   it('serves metrics and probes', async () => {
     const manager = running[0] as Manager;
     const metrics = await (await fetch(`http://127.0.0.1:${manager.metricsPort}/metrics`)).text();
