@@ -180,9 +180,15 @@ export class KubeClient {
       req.once('error', reject);
       const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 30_000;
       if (timeoutMs > 0) req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${path} timed out`)));
-      if (options.signal !== undefined) {
-        if (options.signal.aborted) req.destroy(new Error('aborted'));
-        options.signal.addEventListener('abort', () => req.destroy(new Error('aborted')), { once: true });
+      const signal = options.signal;
+      if (signal !== undefined) {
+        const onAbort = (): void => {
+          req.destroy(new Error('aborted'));
+        };
+        if (signal.aborted) onAbort();
+        // Informers reuse one signal for every watch, so each request must remove its listener.
+        signal.addEventListener('abort', onAbort, { once: true });
+        req.once('close', () => signal.removeEventListener('abort', onAbort));
       }
       req.end(payload);
     });

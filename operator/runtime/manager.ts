@@ -181,7 +181,9 @@ export class Manager {
 
   private createElector(settings: LeaderElectionSettings): LeaderElector {
     // The lease has its own client: it must write while the main client's gate is closed.
-    const client = new KubeClient({ kubeConfig: this.options.kubeConfig });
+    // Its requests time out well within the renew deadline, so a hung request cannot outlast the lease.
+    const renewDeadlineMs = settings.renewDeadlineMs ?? 10_000;
+    const client = new KubeClient({ kubeConfig: this.options.kubeConfig, timeoutMs: Math.ceil(renewDeadlineMs / 2) });
     return new LeaderElector({
       client,
       namespace: settings.namespace,
