@@ -1,5 +1,5 @@
 import type { Express, Request, RequestHandler, Response, Router } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Logger } from '../logger.ts';
 import { UnauthorizedError, ValidationError, type InvalidField } from './errors.ts';
 
@@ -95,10 +95,13 @@ export interface RequestLocals {
   caller?: Caller;
 }
 
+/** Query of a route that declares none: any parameter is rejected rather than silently ignored. */
+const noQuery = z.strictObject({});
+
 function contextFor(request: Request, response: Response, spec: AnyRoute): RouteContext<unknown, unknown, unknown> {
   const locals = response.locals as RequestLocals;
   const params = parsePart(spec.params, request.params, 'path');
-  const query = parsePart(spec.query, request.query, 'query');
+  const query = parsePart(spec.query ?? noQuery, request.query, 'query');
   const body = parsePart(spec.body, request.body, 'body');
   return {
     params,

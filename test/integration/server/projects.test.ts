@@ -61,6 +61,13 @@ describe('projects', () => {
     expect(malformed.body.errors).toEqual([{ in: 'path', pointer: '/id', detail: 'must be a UUID' }]);
   });
 
+  it('rejects query parameters a route does not take', async () => {
+    const project = await alice.request('POST', '/api/v1/projects', { name: 'Strict query' });
+    const response = await alice.request('GET', `/api/v1/projects/${project.body.id}?expand=tasks`);
+    expect(response.status).toBe(400);
+    expect(response.body.errors[0]).toMatchObject({ in: 'query', pointer: '/' });
+  });
+
   it('pages through projects with a cursor', async () => {
     const user = (await registerUser(server.baseUrl, 'pager')).client;
     for (let index = 0; index < 5; index += 1) await user.request('POST', '/api/v1/projects', { name: `P${index}` });
