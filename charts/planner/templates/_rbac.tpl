@@ -3,6 +3,7 @@ The rules the operator needs in every namespace it watches, shared by its Cluste
 and its per-namespace Roles (operator.watchNamespaces). No wildcards: each rule names its resources and
 verbs.
 - PlannerApp, PlannerBackup, PlannerRestore: watch them, add and remove finalizers, write status.
+- PlannerBackups: create, because a restore first takes a safety backup through a PlannerBackup of its own.
 - HorizontalPodAutoscalers: the PlannerApp controller creates, updates and deletes the one it owns.
 - Deployments and their scale: read the workload, and scale it to zero and back around a restore.
 - Secrets: read the database and S3 credentials that the resources reference.
@@ -16,6 +17,9 @@ verbs.
   resources: ["plannerapps", "plannerbackups", "plannerrestores"]
   verbs: ["get", "list", "watch", "update", "patch"]
 # A restore takes its safety backup by creating an on-demand PlannerBackup; nothing else is created.
+- apiGroups: ["planner.bbcagents.io"]
+  resources: ["plannerbackups"]
+  verbs: ["create"]
 - apiGroups: ["planner.bbcagents.io"]
   resources: ["plannerbackups"]
   verbs: ["create"]

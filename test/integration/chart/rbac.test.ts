@@ -73,6 +73,7 @@ const denied: Access[] = [
   ['create', 'deployments.apps'],
   ['delete', 'deployments.apps'],
   ['create', 'plannerapps.planner.bbcagents.io'],
+  ['create', 'plannerrestores.planner.bbcagents.io'],
   ['delete', 'plannerbackups.planner.bbcagents.io'],
   ['create', 'pods'],
   ['delete', 'pods'],
