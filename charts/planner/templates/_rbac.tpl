@@ -16,10 +16,6 @@ verbs.
 - apiGroups: ["planner.bbcagents.io"]
   resources: ["plannerapps", "plannerbackups", "plannerrestores"]
   verbs: ["get", "list", "watch", "update", "patch"]
-# A restore takes its safety backup by creating an on-demand PlannerBackup; nothing else is created.
-- apiGroups: ["planner.bbcagents.io"]
-  resources: ["plannerbackups"]
-  verbs: ["create"]
 - apiGroups: ["planner.bbcagents.io"]
   resources: ["plannerbackups"]
   verbs: ["create"]
