@@ -21,9 +21,9 @@ export interface OperatorDependencies {
 }
 
 /**
- * The operator's composition root: builds the manager from the settings and registers every
- * controller. To add a controller, write a factory returning a ControllerDefinition (see
- * runtime/controller.ts) and add one `manager.register(createXController(...))` line below.
+ * Builds the operator's manager from the settings and registers every controller, as the
+ * operator's composition root. To add a controller, write a factory returning a
+ * ControllerDefinition (see runtime/controller.ts) and add one `manager.register(...)` line below.
  */
 export function createOperator(settings: OperatorSettings, dependencies: OperatorDependencies): Manager {
   const manager = new Manager({

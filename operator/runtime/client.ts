@@ -42,9 +42,9 @@ const writeVerbs = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * A small JSON client for the Kubernetes REST API, built on the kubeconfig's credentials and a
- * keep-alive connection pool. It covers exactly what the operator needs (get, list, watch, create,
- * server-side apply, patch, replace, delete), counts requests per verb, and refuses writes when
- * the write gate is closed, which is how a replica that lost its lease stops writing at once.
+ * keep-alive connection pool. It covers what the operator needs: get, list, watch, create,
+ * server-side apply, patch, replace and delete. It counts requests per verb and rejects writes
+ * while the write gate is closed, so a replica that lost its lease stops writing at once.
  */
 export class KubeClient {
   private readonly kubeConfig: KubeConfig;

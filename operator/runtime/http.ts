@@ -61,7 +61,7 @@ export async function serveRoutes(address: BindAddress, routes: Record<string, R
   };
 }
 
-/** The /metrics route of a prom-client registry. */
+/** Creates the /metrics route of a prom-client registry. */
 export function metricsRoute(registry: Registry): Route {
   return async () => ({ status: 200, body: await registry.metrics(), contentType: registry.contentType });
 }

@@ -116,13 +116,13 @@ export class Manager {
     );
   }
 
-  /** Whether this replica may write: it leads (or runs without election) and is not stopping. */
+  /** Returns whether this replica may write: it leads (or runs without election) and is not stopping. */
   mayWrite(): boolean {
     if (this.stopping) return false;
     return this.elector === undefined || this.elector.isLeader();
   }
 
-  /** Whether controllers are running on this replica. */
+  /** Returns whether controllers are running on this replica. */
   isLeader(): boolean {
     return this.controllersRunning;
   }

@@ -9,7 +9,7 @@ import { desiredHpa, selectorString, specHashAnnotation } from './desired.ts';
 import type { AppObservation } from './observe.ts';
 import { AppReason } from './reasons.ts';
 
-/** What the actions of one reconcile did, for the status and the requeue. */
+/** Outcome of one reconcile's actions, used for the status and the requeue. */
 export interface AppActions {
   hpaPresent: boolean;
   /** Set while a quiesce waits for pods to go. */

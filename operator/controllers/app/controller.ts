@@ -22,7 +22,7 @@ import { buildAppStatus, problemEvents } from './status.ts';
 const secretRecheckMs = 60_000;
 
 /**
- * The PlannerApp controller: keeps an autoscaling/v2 HPA for each app's Deployment within the
+ * Creates the PlannerApp controller, which keeps an autoscaling/v2 HPA for each app's Deployment within the
  * bounds its schedules set, removes it while paused or when another autoscaler targets the
  * Deployment, carries out quiesce requests, and hands the Deployment back on deletion.
  */
@@ -51,7 +51,7 @@ function appsTargeting(cache: CacheReader, object: KubeObject, deployment: strin
     .map((app) => ({ namespace, name: app.metadata?.name ?? '' }));
 }
 
-/** One reconcile of a PlannerApp: finalize or add the finalizer, observe, act, then write status. */
+/** Reconciles one PlannerApp: finalizes it or adds the finalizer, observes, acts, then writes the status. */
 export async function reconcileApp(request: ObjectKey, context: ReconcileContext): Promise<ReconcileResult> {
   let app = context.cache.get<PlannerApp>(resourceTypes.plannerApp, request.namespace, request.name);
   if (app === undefined) return undefined;

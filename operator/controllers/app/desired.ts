@@ -15,7 +15,7 @@ export function hpaNameFor(app: PlannerApp): string {
   return app.metadata?.name ?? '';
 }
 
-/** The autoscaling/v2 HorizontalPodAutoscaler an app asks for, with the given bounds. */
+/** Builds the autoscaling/v2 HorizontalPodAutoscaler that an app's spec requests, with the given bounds. */
 export function desiredHpa(app: PlannerApp, bounds: { min: number; max: number }): V2HorizontalPodAutoscaler {
   const { replicas, workloadRef } = app.spec;
   const metrics: V2MetricSpec[] = [
@@ -56,7 +56,7 @@ function hashOf(value: unknown): string {
 
 /**
  * HPAs other than the app's own that target the app's Deployment. Two autoscalers on one target
- * fight (the HPA controller marks both AmbiguousSelector), so the operator stands aside instead.
+ * fight (the HPA controller marks both AmbiguousSelector), so the operator leaves the Deployment to the other one.
  */
 export function conflictingHpas(app: PlannerApp, hpas: readonly V2HorizontalPodAutoscaler[]) {
   const uid = app.metadata?.uid;
@@ -69,7 +69,7 @@ export function conflictingHpas(app: PlannerApp, hpas: readonly V2HorizontalPodA
 
 const connectionKeys = ['host', 'port', 'database', 'username', 'password'];
 
-/** What is wrong with a database Secret, or undefined when it has url or every connection key. */
+/** Describes what is wrong with a database Secret; returns undefined when it has url or every connection key. */
 export function secretProblem(secret: V1Secret): string | undefined {
   const data = { ...secret.data, ...secret.stringData };
   if (data.url !== undefined && data.url !== '') return undefined;
@@ -81,7 +81,7 @@ export function secretProblem(secret: V1Secret): string | undefined {
 /**
  * Replica count the Deployment is handed back at when the PlannerApp is deleted: spec.deletion.replicas
  * when set; otherwise the count saved by a quiesce in progress, or the current count, and never
- * zero unless spec.deletion.replicas asks for it (an app at zero comes back at replicas.min).
+ * zero unless spec.deletion.replicas requests it (an app at zero comes back at replicas.min).
  */
 export function handBackReplicas(app: PlannerApp, currentReplicas: number, quiesce: QuiesceRequest | undefined) {
   const chosen = app.spec.deletion?.replicas;
@@ -91,7 +91,7 @@ export function handBackReplicas(app: PlannerApp, currentReplicas: number, quies
   return currentReplicas > 0 ? currentReplicas : min;
 }
 
-/** A label selector in the query-string form the API server accepts. */
+/** Renders a label selector in the query-string form the API server accepts. */
 export function selectorString(selector: V1LabelSelector | undefined): string {
   const parts = Object.entries(selector?.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
   for (const expression of selector?.matchExpressions ?? []) {

@@ -15,11 +15,11 @@ export interface AppObservation {
   hpa: V2HorizontalPodAutoscaler | undefined;
   /** Names of other HPAs targeting the Deployment. */
   conflicts: string[];
-  /** What is wrong with the database Secret, if anything. */
+  /** Problem with the database Secret, if any. */
   secretProblem: { reason: 'SecretNotFound' | 'SecretKeysMissing'; message: string } | undefined;
   schedules: ScheduleEvaluation;
   quiesce: QuiesceRequest | undefined;
-  /** Why the quiesce annotation was ignored, when it is malformed. */
+  /** Reason the quiesce annotation was ignored, when it is malformed. */
   quiesceError: string | undefined;
 }
 

@@ -1,6 +1,6 @@
 /** Condition types of a PlannerApp. */
 export const AppCondition = {
-  /** True when the app is reconciled as its spec asks: autoscaler in place, paused, or held by a quiesce. */
+  /** True when the app is reconciled as its spec requests: autoscaler in place, paused, or held by a quiesce. */
   Ready: 'Ready',
   /** False when the Deployment named by spec.workloadRef does not exist. */
   WorkloadAvailable: 'WorkloadAvailable',
@@ -8,7 +8,7 @@ export const AppCondition = {
   DatabaseSecretValid: 'DatabaseSecretValid',
   /** False when a schedule has an invalid cron expression, time zone or duration. */
   SchedulesValid: 'SchedulesValid',
-  /** True when another HorizontalPodAutoscaler targets the Deployment; the operator then stands aside. */
+  /** True when another HorizontalPodAutoscaler targets the Deployment; the operator then removes its own. */
   AutoscalerConflict: 'AutoscalerConflict',
 } as const;
 

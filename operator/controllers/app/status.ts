@@ -151,7 +151,7 @@ function firstProblem(observed: AppObservation): { reason: string; message: stri
   return undefined;
 }
 
-/** The Warning Events for conditions that turned bad since the previous status. */
+/** Returns the conditions that turned bad since the previous status, each to be reported as a Warning Event. */
 export function problemEvents(previous: readonly Condition[] | undefined, next: readonly Condition[]) {
   const badWhenTrue = new Set<string>([AppCondition.AutoscalerConflict]);
   return next.filter((condition) => {
