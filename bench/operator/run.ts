@@ -125,9 +125,10 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-function peakRssMiB(pid: number): number {
+/** A memory figure of /proc/PID/status in MiB: VmHWM is the peak resident set size, VmRSS the current one. */
+function memoryMiB(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const kib = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   return kib / 1024;
 }
 
@@ -203,7 +204,8 @@ async function runOperator(client: KubeClient, kubeconfigPath: string, logDirect
     return {
       seconds,
       convergenceCpuSeconds,
-      peakRssMiB: peakRssMiB(operator.child.pid as number),
+      peakRssMiB: memoryMiB(operator.child.pid as number, 'VmHWM'),
+      steadyRssMiB: memoryMiB(operator.child.pid as number, 'VmRSS'),
       quietWrites: after - before,
       totalWrites: after,
     };
@@ -229,6 +231,7 @@ async function main(): Promise<void> {
       ratio: Number((result.seconds / baselineSeconds).toFixed(2)),
       operatorCpuSecondsAtConvergence: result.convergenceCpuSeconds,
       operatorPeakRssMiB: Number(result.peakRssMiB.toFixed(1)),
+      operatorRssAfterQuietMiB: Number(result.steadyRssMiB.toFixed(1)),
       quietSeconds,
       quietWriteCalls: result.quietWrites,
       writeCallsDuringConvergence: result.totalWrites - result.quietWrites,
