@@ -279,6 +279,9 @@ the values to change. validate.yaml includes it, so every render runs the checks
 {{- if and (not .Values.postgresql.enabled) (not .Values.externalDatabase.existingSecret) (not .Values.externalDatabase.password) }}
 {{- fail "externalDatabase.password is empty: set it, or put the connection in a Secret and name it in externalDatabase.existingSecret" }}
 {{- end }}
+{{- if and (eq .Values.externalDatabase.connectionKeys "url") (not .Values.externalDatabase.existingSecret) }}
+{{- fail "externalDatabase.connectionKeys=url describes the keys of externalDatabase.existingSecret, which is not set: name the Secret that holds the url key, or set connectionKeys back to fields" }}
+{{- end }}
 {{- if and .Values.postgresql.enabled .Values.externalDatabase.existingSecret }}
 {{- fail "externalDatabase.existingSecret is set while postgresql.enabled=true: set postgresql.enabled=false to use the external database, or clear externalDatabase.existingSecret" }}
 {{- end }}

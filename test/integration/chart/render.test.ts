@@ -121,6 +121,14 @@ describe('value combinations', () => {
       'externalDatabase.password is empty',
     ],
     [
+      'URL keys without a Secret',
+      {
+        postgresql: { enabled: false },
+        externalDatabase: { host: 'db.internal', password: 'x', connectionKeys: 'url' },
+      },
+      'externalDatabase.connectionKeys=url describes the keys of externalDatabase.existingSecret',
+    ],
+    [
       'a hook migration with the bundled PostgreSQL',
       { migrations: { strategy: 'hook' } },
       'migrations.strategy=hook runs before the release creates any object',
