@@ -88,6 +88,20 @@ describe('evaluateSchedules', () => {
     expect(result.nextChange?.toISOString()).toBe('2026-12-07T14:00:00.000Z');
   });
 
+  it('chains windows longer than their interval', () => {
+    const everyFive = schedule({ name: 'busy', cron: '*/5 * * * *', duration: '10m', min: 3 });
+    const result = evaluateSchedules([everyFive], bounds, new Date('2026-12-07T10:02:00Z'));
+    expect(result.active).toEqual(['busy']);
+    // The window of 10:00 plus 1,000 chained ones, five minutes apart and ten minutes long, ends 5,010 minutes after 10:00.
+    expect(result.nextChange?.toISOString()).toBe('2026-12-10T21:30:00.000Z');
+  });
+
+  it('ends a chain where the windows stop overlapping', () => {
+    const businessHours = schedule({ name: 'hourly', cron: '0 9-16 * * *', duration: '90m', min: 3 });
+    const result = evaluateSchedules([businessHours], bounds, new Date('2026-12-07T09:30:00Z'));
+    expect(result.nextChange?.toISOString()).toBe('2026-12-07T17:30:00.000Z');
+  });
+
   it('raises the ceiling to the floor when a window min exceeds the spec max', () => {
     const result = evaluateSchedules([schedule({ min: 10 })], bounds, new Date('2026-12-07T10:00:00Z'));
     expect(result.effectiveMin).toBe(10);

@@ -50,9 +50,14 @@ export function isValidTimeZone(zone: string): boolean {
 
 interface Window {
   start: Date;
+  /** End of the window, extended through the windows that start before it ends. */
   end: Date;
+  /** Next start after now. */
   next: Date;
 }
+
+/** Bound on how many overlapping windows are chained into one; an every-minute schedule reaches it after 1,000 minutes. */
+const maxChainedWindows = 1000;
 
 /**
  * The latest window of a schedule starting at or before now, and the next start after now.
@@ -70,13 +75,31 @@ export function windowAround(schedule: ReplicaSchedule, now: Date): Window {
   const options = { currentDate: new Date(now.getTime() + 1), tz: zone };
   let start: Date;
   let next: Date;
+  let end: Date;
   try {
     start = CronExpressionParser.parse(schedule.cron, options).prev().toDate();
     next = CronExpressionParser.parse(schedule.cron, { currentDate: now, tz: zone }).next().toDate();
+    end = chainedEnd(schedule.cron, zone, start, durationMs);
   } catch (error) {
     throw new Error(`cron expression "${schedule.cron}" is invalid: ${(error as Error).message}`, { cause: error });
   }
-  return { start, end: new Date(start.getTime() + durationMs), next };
+  return { start, end, next };
+}
+
+/**
+ * End of the window starting at start, extended while the next window starts before the current
+ * one ends. Without this, a window longer than its interval (every 5 minutes for 10 minutes) would
+ * report a change at every start although the bounds stay the same.
+ */
+function chainedEnd(cron: string, zone: string, start: Date, durationMs: number): Date {
+  const occurrences = CronExpressionParser.parse(cron, { currentDate: start, tz: zone });
+  let end = start.getTime() + durationMs;
+  for (let index = 0; index < maxChainedWindows; index++) {
+    const following = occurrences.next().getTime();
+    if (following >= end) break;
+    end = following + durationMs;
+  }
+  return new Date(end);
 }
 
 /**
@@ -106,12 +129,13 @@ export function evaluateSchedules(
       invalid.push({ name: schedule.name, message: (error as Error).message });
       continue;
     }
-    consider(window.next);
     if (now < window.end) {
       active.push(schedule.name);
       consider(window.end);
       effectiveMin = Math.max(effectiveMin, schedule.min);
       effectiveMax = Math.max(effectiveMax, schedule.max ?? 0);
+    } else {
+      consider(window.next);
     }
   }
   return { effectiveMin, effectiveMax: Math.max(effectiveMax, effectiveMin), active, nextChange, invalid };
