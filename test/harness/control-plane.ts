@@ -237,7 +237,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     if (options.controllerManager !== false) {
       await track(startControllerManager(run, tools['kube-controller-manager'], kubeconfigPath));
     }
-    if (options.installCrds !== false) await installCrds(kubeConfig);
+    if (options.installCrds !== false) await installCrds(tools.kubectl, kubeconfigPath);
 
     return {
       kubeConfig,

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiextensionsV1Api, type KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
+import type { V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { parse } from 'yaml';
-import { waitFor } from './processes.ts';
+import { runCommand } from './processes.ts';
 import { repositoryRoot } from './paths.ts';
 
 /** The folder of plain CRD manifests; the chart renders the same files. */
@@ -18,31 +18,15 @@ export async function readCrds(): Promise<V1CustomResourceDefinition[]> {
   );
 }
 
-function isEstablished(crd: V1CustomResourceDefinition): boolean {
-  return (
-    crd.status?.conditions?.some((condition) => condition.type === 'Established' && condition.status === 'True') ??
-    false
-  );
-}
-
-/** Creates (or replaces) the project's CRDs and waits until each is Established. */
-export async function installCrds(kubeConfig: KubeConfig): Promise<void> {
-  const api = kubeConfig.makeApiClient(ApiextensionsV1Api);
-  for (const crd of await readCrds()) {
-    const name = crd.metadata?.name ?? '';
-    try {
-      await api.createCustomResourceDefinition({ body: crd });
-    } catch (error) {
-      if ((error as { code?: number }).code !== 409) throw error;
-      const current = await api.readCustomResourceDefinition({ name });
-      await api.replaceCustomResourceDefinition({
-        name,
-        body: { ...crd, metadata: { ...crd.metadata, resourceVersion: current.metadata?.resourceVersion } },
-      });
-    }
-    await waitFor(async () => (isEstablished(await api.readCustomResourceDefinition({ name })) ? true : undefined), {
-      description: `CRD ${name} to be Established`,
-      timeoutMs: 30_000,
-    });
-  }
+/**
+ * Applies the project's CRDs with `kubectl apply --server-side` and waits until each is
+ * Established. kubectl sends the YAML as it is: client-node's typed serializer would drop the
+ * `default` and `x-kubernetes-validations` keys it does not model, leaving CRDs without their
+ * defaults and most CEL rules.
+ */
+export async function installCrds(kubectl: string, kubeconfigPath: string): Promise<void> {
+  if ((await readCrds()).length === 0) return;
+  const base = ['--kubeconfig', kubeconfigPath];
+  await runCommand(kubectl, [...base, 'apply', '--server-side', '--field-manager=planner-harness', '-f', crdDirectory]);
+  await runCommand(kubectl, [...base, 'wait', '--for=condition=Established', '--timeout=60s', '-f', crdDirectory]);
 }

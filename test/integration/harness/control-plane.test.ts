@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AppsV1Api, CoreV1Api, Watch, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
-import { createTestNamespace, loadTestKubeConfig, type TestNamespace } from '../../harness/context.ts';
-import { waitFor } from '../../harness/processes.ts';
+import { readCrds } from '../../harness/crds.ts';
+import {
+  createTestNamespace,
+  loadTestKubeConfig,
+  testKubeconfigPath,
+  type TestNamespace,
+} from '../../harness/context.ts';
+import { runCommand, waitFor } from '../../harness/processes.ts';
 
 describe('test control plane', () => {
   let kubeConfig: KubeConfig;
@@ -87,5 +93,25 @@ describe('test control plane', () => {
     await core.createNamespacedConfigMap({ namespace: scratch.name, body: { metadata: { name: 'leftover' } } });
     await scratch.delete({ wait: true });
     await expect(core.readNamespace({ name: scratch.name })).rejects.toMatchObject({ code: 404 });
+  });
+
+  it('installs the CRDs with their CEL rules and defaults intact', async () => {
+    // kubectl reads the raw JSON; client-node's typed deserializer would drop the keys checked here.
+    for (const source of await readCrds()) {
+      const output = await runCommand('kubectl', [
+        '--kubeconfig',
+        testKubeconfigPath(),
+        'get',
+        'crd',
+        source.metadata?.name ?? '',
+        '-o',
+        'json',
+      ]);
+      const installed = JSON.parse(output) as { spec: { versions: unknown } };
+      const text = JSON.stringify(installed.spec.versions);
+      const expected = JSON.stringify(source.spec.versions);
+      expect(text.split('x-kubernetes-validations').length).toBe(expected.split('x-kubernetes-validations').length);
+      expect(text.split('"default"').length).toBe(expected.split('"default"').length);
+    }
   });
 });
