@@ -18,6 +18,7 @@ const shared = {
 /** @type {import('jest').Config} */
 export default {
   testTimeout: 30_000,
+  reporters: ['default', '<rootDir>/test/harness/summary-reporter.js'],
   projects: [
     {
       ...shared,
