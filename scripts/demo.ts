@@ -4,7 +4,9 @@
 // restores it with `kubectl planner restore`, and proves the rows are back. KEEP=1 leaves it running.
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { chmod, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { mainFlow, runStep, type StepOutcome } from '../test/system/flow.ts';
 import type { FlowState, Reporter } from '../test/system/steps.ts';
 import { formatBytes } from '../test/system/steps-backup.ts';
@@ -75,14 +77,16 @@ try {
 
 if (keep && system !== undefined) {
   const { kubectl } = kubeTools(system.kubeconfigPath);
+  const binDir = await writePluginWrapper(join(logDir, 'bin'));
   process.stdout.write(
     [
       '',
       'KEEP=1: everything keeps running. In another shell:',
       `  export KUBECONFIG=${system.kubeconfigPath}`,
-      `  alias kubectl=${kubectl}`,
+      `  export PATH=${binDir}:${dirname(kubectl)}:$PATH   # kubectl, helm and kubectl-planner`,
       `  kubectl -n ${system.namespace} get planner,hpa,jobs,pods`,
-      `  node dist/plugin/cli.js status ${names.app} -n ${system.namespace}`,
+      `  kubectl planner status ${names.app} -n ${system.namespace}`,
+      `  kubectl planner backups ${names.app} -n ${system.namespace}`,
       `  curl ${system.server.baseUrl}/ready`,
       'Press Ctrl-C here to stop it and remove its data.',
       '',
@@ -112,11 +116,24 @@ function printSummary(running: System, state: FlowState): void {
     `  data             ${before?.projects} projects, ${before?.tasks} tasks, ${before?.events} events (${state.seed?.commands} through commands) in ${seconds(byName.get('fill')?.durationMs ?? 0)}`,
     `  backup           ${state.backup?.backupId}: ${formatBytes(state.backup?.size ?? 0)} in ${state.backup?.durationSeconds} s (step ${seconds(byName.get('backup')?.durationMs ?? 0)})`,
     `  deleted          project "${state.deleted?.name}" with ${state.deleted?.tasks} tasks`,
-    `  restore          ${seconds(byName.get('restore')?.durationMs ?? 0)}; server stopped and started ${running.server.history.length} times in all`,
+    `  restore          ${seconds(byName.get('restore')?.durationMs ?? 0)}; the local server process stopped while the app was at zero replicas`,
     `  verified         counts match and the deleted project is back`,
     `  total            ${seconds(Date.now() - started)}`,
     `  logs             ${logDir}`,
-    `  next             docs/operations.md (running it for real), charts/planner/README.md (values), KEEP=1 make demo to explore`,
+    `  next             docs/operations.md (running it for real), charts/planner/README.md (values)${keep ? '' : ', KEEP=1 make demo to explore'}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * Writes a `kubectl-planner` script that runs this checkout's plugin with the Node.js running the
+ * demo (the pinned 24), so `kubectl planner` works from any shell, whatever its own node is.
+ */
+async function writePluginWrapper(binDir: string): Promise<string> {
+  const plugin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'plugin', 'cli.js');
+  await mkdir(binDir, { recursive: true });
+  const wrapper = join(binDir, 'kubectl-planner');
+  await writeFile(wrapper, `#!/bin/sh\nexec '${process.execPath}' '${plugin}' "$@"\n`);
+  await chmod(wrapper, 0o755);
+  return binDir;
 }

@@ -26,7 +26,10 @@ export function startProcess(
   options: SpawnOptions = {},
 ): ManagedProcess {
   const log: WriteStream = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own keeps a terminal's Ctrl-C from killing the services under the
+  // harness before it can shut down in order; the harness stops them itself, and a run that was
+  // killed outright is reaped by the next one.
+  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
 

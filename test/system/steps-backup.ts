@@ -140,7 +140,7 @@ export const restoreBackup: Step<{ restore: string; phase: string | undefined; s
     );
     const serverStops = system.server.history.filter((entry) => entry.action === 'stopped').length - stopsBefore;
     report.line(
-      `PlannerRestore ${latest?.metadata?.name}: ${latest?.status?.phase}; the server was quiesced ${serverStops} time(s)`,
+      `PlannerRestore ${latest?.metadata?.name}: ${latest?.status?.phase}; the local server process was stopped ${serverStops} time(s) while the app was quiesced`,
     );
     return { restore: latest?.metadata?.name ?? '', phase: latest?.status?.phase, serverStops };
   },
