@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { V1Job } from '@kubernetes/client-node';
+import type { PlannerApp } from '../../../operator/api/generated.ts';
 import { resourceTypes } from '../../../operator/api/resources.ts';
+import { readAppLock } from '../../../operator/locks/app-lock.ts';
+import { storedBackupIds } from '../support/backup-fixtures.ts';
 import {
   backupClaim,
   countTasks,
@@ -29,16 +32,22 @@ describe('PlannerRestore across operator restarts', () => {
     await env?.stop();
   });
 
-  it.each(['Pending', 'Quiescing', 'Restoring'])(
-    'carries on after a restart in %s',
-    async (phase) => {
+  it.each([
+    { phase: 'Pending', safetyBackup: false },
+    { phase: 'Quiescing', safetyBackup: false },
+    { phase: 'SafetyBackup', safetyBackup: true },
+    { phase: 'Restoring', safetyBackup: false },
+    { phase: 'Resuming', safetyBackup: false },
+  ])(
+    'carries on after a restart in $phase',
+    async ({ phase, safetyBackup }) => {
       const { client, namespace } = env;
       const name = `restart-${phase.toLowerCase()}`;
       await sql(env.database.url, 'DELETE FROM tasks WHERE id > 5');
       await createRestore(client, namespace, name, {
         appRef: { name: 'web' },
         source: { storage: { pvc: { claimName: backupClaim, path: 'ext' } }, backupId: 'base' },
-        safetyBackup: false,
+        safetyBackup,
       });
       await waitForRestorePhase(client, namespace, name, [phase], 20_000);
       await env.restartOperator();
@@ -51,10 +60,32 @@ describe('PlannerRestore across operator restarts', () => {
         () => deploymentReplicas(client, namespace),
         (replicas) => replicas === 2,
       );
-      const jobs = await client.list<V1Job>(resourceTypes.job, namespace);
-      const names = jobs.items.map((job) => job.metadata?.name).filter((job) => job?.startsWith(`${name}-`));
-      expect(names.sort()).toEqual([`${name}-restore`, `${name}-verify`]);
+      const app = await eventually(
+        'PlannerApp web Active again',
+        () => client.get<PlannerApp>(resourceTypes.plannerApp, namespace, 'web'),
+        (item) => item.status?.phase === 'Active',
+      );
+      expect(app.metadata?.annotations?.['planner.bbcagents.io/quiesce']).toBeUndefined();
+      expect(await readAppLock(client, namespace, 'web', new Date())).toBeUndefined();
+      const restoreJobs = await jobNames(`planner.bbcagents.io/restore=${name}`);
+      expect(restoreJobs).toEqual([`${name}-restore`, `${name}-verify`]);
+
+      const safetyJobs = await jobNames(`planner.bbcagents.io/backup=${name}-safety`);
+      const safetyFolder = join(env.agent.hostPathForClaim(namespace, backupClaim), 'ext', namespace, `${name}-safety`);
+      if (safetyBackup) {
+        // The backup controller follows a successful backup Job with a `-prune` Job that applies retention.
+        expect(safetyJobs.filter((job) => !job.endsWith('-prune'))).toHaveLength(1);
+        expect(await storedBackupIds(safetyFolder)).toEqual([done.status?.safetyBackupId]);
+      } else {
+        expect(safetyJobs).toEqual([]);
+        expect(done.status?.safetyBackupId).toBeUndefined();
+      }
     },
     60_000,
   );
+
+  async function jobNames(labelSelector: string): Promise<string[]> {
+    const jobs = await env.client.list<V1Job>(resourceTypes.job, env.namespace, { labelSelector });
+    return jobs.items.map((job) => job.metadata?.name ?? '').sort();
+  }
 });
