@@ -1,8 +1,8 @@
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import type { BackupStorage } from '../storage/storage.ts';
-import { DigestStream } from './digest.ts';
 import { RunnerError, toRunnerError } from './errors.ts';
 import type { Manifest } from './manifest.ts';
 import { startProgram } from './pgtools.ts';
@@ -18,23 +18,25 @@ export interface ExpectedDump {
  * Reads the whole stored object again and compares its size and sha256 with
  * `expected`. Throws VerificationFailed on a mismatch and StorageFailed when it cannot be read.
  */
-export async function verifyChecksum(storage: BackupStorage, expected: ExpectedDump): Promise<DigestStream> {
-  const digest = new DigestStream();
+export async function verifyChecksum(storage: BackupStorage, expected: ExpectedDump): Promise<void> {
+  const hash = createHash('sha256');
+  let bytes = 0;
   try {
-    const source = await storage.read(expected.key);
-    digest.resume();
-    await pipeline(source, digest);
+    await storage.scan(expected.key, (chunk) => {
+      hash.update(chunk);
+      bytes += chunk.length;
+    });
   } catch (error) {
     throw toRunnerError(error, 'StorageFailed', `reading ${storage.location}${expected.key} back failed`);
   }
-  if (digest.bytes !== expected.size || digest.sha256() !== expected.sha256) {
+  const sha256 = hash.digest('hex');
+  if (bytes !== expected.size || sha256 !== expected.sha256) {
     throw new RunnerError(
       'VerificationFailed',
-      `the stored dump ${storage.location}${expected.key} does not match: expected ${expected.size} bytes with sha256 ${expected.sha256}, read ${digest.bytes} bytes with sha256 ${digest.sha256()}`,
+      `the stored dump ${storage.location}${expected.key} does not match: expected ${expected.size} bytes with sha256 ${expected.sha256}, read ${bytes} bytes with sha256 ${sha256}`,
       { hint: 'the dump was changed or damaged in storage; use another backup' },
     );
   }
-  return digest;
 }
 
 /** The table of contents of a custom-format archive, as `pg_restore --list` prints it. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -16,6 +16,9 @@ import {
 
 /** Suffix of the temporary files that hold objects until they are committed. */
 const partialSuffix = '.partial';
+
+/** Size of the one buffer that {@link FilesystemStorage.scan} reads a file through. */
+const scanBufferBytes = 1024 * 1024;
 
 function errorCode(error: unknown): StorageErrorCode {
   switch ((error as NodeJS.ErrnoException).code) {
@@ -116,6 +119,30 @@ export class FilesystemStorage implements BackupStorage {
       stream.once('error', (error) => rejectOpen(wrap('reading', path, error)));
     });
     return stream;
+  }
+
+  async scan(key: string, visit: (chunk: Buffer) => void): Promise<void> {
+    const path = this.pathOf(key);
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      throw wrap('reading', path, error);
+    }
+    try {
+      // One buffer for the whole file: createReadStream would allocate a new
+      // one per read, and those linger until V8 collects them.
+      const buffer = Buffer.allocUnsafeSlow(scanBufferBytes);
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+        if (bytesRead === 0) break;
+        visit(buffer.subarray(0, bytesRead));
+      }
+    } catch (error) {
+      throw wrap('reading', path, error);
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
   }
 
   async readText(key: string): Promise<string> {

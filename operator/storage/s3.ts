@@ -136,6 +136,15 @@ export class S3Storage implements BackupStorage {
     }
   }
 
+  async scan(key: string, visit: (chunk: Buffer) => void): Promise<void> {
+    const body = await this.read(key);
+    try {
+      for await (const chunk of body as AsyncIterable<Buffer>) visit(chunk);
+    } catch (error) {
+      throw this.wrap('reading', key, error);
+    }
+  }
+
   async readText(key: string): Promise<string> {
     try {
       const response = await this.client.send(

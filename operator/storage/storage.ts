@@ -34,6 +34,13 @@ export interface BackupStorage {
   createWriter(key: string): Promise<ObjectWriter>;
   /** Opens an object for reading; throws {@link StorageError} with code `NotFound` when it is missing. */
   read(key: string): Promise<Readable>;
+  /**
+   * Reads an object from start to end and hands each chunk to `visit`, for
+   * checksums. A chunk is valid only during the call: storage may reuse its
+   * memory for the next one, so a long read does not leave a trail of buffers
+   * for the garbage collector. Throws like {@link read}.
+   */
+  scan(key: string, visit: (chunk: Buffer) => void): Promise<void>;
   /** Reads a small object whole, for manifests. */
   readText(key: string): Promise<string>;
   /** Writes a small object atomically, for manifests. */
