@@ -108,7 +108,8 @@ describe('interpretRunnerResult', () => {
 
   it.each<[string, 'verify' | 'restore', number | undefined, string | undefined, boolean, string | undefined, string]>([
     ['success', 'verify', 0, ok, true, undefined, 'verify of backup b1 succeeded'],
-    ['no message', 'restore', 137, undefined, false, 'JobFailed', 'exit code 137 and no result'],
+    ['no message', 'restore', 137, undefined, false, 'JobFailed', 'exit code 137 (killed by SIGKILL'],
+    ['terminated', 'restore', 143, undefined, false, 'JobFailed', 'exit code 143 (killed by SIGTERM) and no result'],
     ['log text', 'restore', 1, 'Killed', false, 'JobFailed', 'exit code 1'],
     ['success status with exit 1', 'verify', 1, ok, false, 'JobFailed', 'failed'],
     [

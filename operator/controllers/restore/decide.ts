@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import type { BackupRecord, PlannerBackup, PlannerRestoreSpec, PlannerRestoreStatus } from '../../api/generated.ts';
 import { RestoreReason } from './reasons.ts';
 
@@ -102,7 +103,7 @@ export function interpretRunnerResult(
 ): RunnerOutcome {
   const result = parseResult(message);
   if (result === undefined) {
-    const code = exitCode === undefined ? 'no exit code' : `exit code ${exitCode}`;
+    const code = exitCode === undefined ? 'no exit code' : `exit code ${exitCode}${describeSignalExit(exitCode)}`;
     return {
       succeeded: false,
       reason: RestoreReason.JobFailed,
@@ -119,6 +120,20 @@ export function interpretRunnerResult(
     message: `${failureSummary(command, backupId, result)}${detail === '' ? '' : `: ${detail}`}`,
     result,
   };
+}
+
+/**
+ * Names the signal behind an exit code above 128, which container runtimes report for a process
+ * ended by signal `code - 128`. Code 137 is SIGKILL, which the kernel's out-of-memory killer sends,
+ * and so does the kubelet when a pod outlives its termination grace period.
+ */
+function describeSignalExit(code: number): string {
+  if (code <= 128) return '';
+  const signal = code - 128;
+  const name = Object.entries(constants.signals).find(([, value]) => value === signal)?.[0];
+  if (name === undefined) return '';
+  const hint = name === 'SIGKILL' ? ', for example out of memory or a grace period that ran out' : '';
+  return ` (killed by ${name}${hint})`;
 }
 
 function failureReason(command: 'verify' | 'restore', result: Record<string, unknown>): string {

@@ -131,7 +131,9 @@ describe('PlannerRestore with a killed runner', () => {
 
     const failed = await waitForRestorePhase(client, namespace, 'killed', ['Succeeded', 'Failed']);
     expect(failed.status?.phase).toBe('Failed');
-    expect(failed.status?.message).toContain('Restore failed: restore of backup full failed with exit code 137');
+    expect(failed.status?.message).toContain(
+      'Restore failed: restore of backup full failed with exit code 137 (killed by SIGKILL',
+    );
     expect(failed.status?.message).toContain('the database was left as it was before the restore');
     expect(failed.status?.message).toContain('app web is back at its previous replicas');
     const restored = failed.status?.conditions?.find((c) => c.type === 'DatabaseRestored');
