@@ -1,6 +1,7 @@
 // Measures the backup runner against a plain `pg_dump -Fc > file` of the same
 // database in the same run, and the runner's peak RSS, at the sizes given in
-// megabytes of table data: node bench/backup/run.ts 100 400
+// megabytes of table data: node bench/backup/run.ts 100 1000
+// BENCH_RUNNER_NODE_OPTIONS, when set, becomes the runner's NODE_OPTIONS.
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -46,6 +47,7 @@ async function timePlainDump(binDir: string, url: string, file: string): Promise
 }
 
 const sizes = process.argv.slice(2).map(Number);
+const runnerNodeOptions = process.env.BENCH_RUNNER_NODE_OPTIONS;
 const server = await startPostgres();
 const folder = await mkdtemp(join(tmpdir(), 'planner-bench-'));
 try {
@@ -57,7 +59,12 @@ try {
     const started = performance.now();
     const run = await runRunner(
       ['backup', '--app', 'bench', '--backup-id', `bench-${megabytes}`, '--storage-path', join(folder, 'runner')],
-      { DATABASE_URL: database.url, PG_BINDIR: server.binDir },
+      {
+        DATABASE_URL: database.url,
+        PG_BINDIR: server.binDir,
+        // Node options for the runner alone, to compare V8 settings a Job could pass.
+        ...(runnerNodeOptions === undefined ? {} : { NODE_OPTIONS: runnerNodeOptions }),
+      },
       // The built program, as the runner image runs it (run npm run build first).
       join(import.meta.dirname, '..', '..', 'dist', 'operator', 'runner', 'cli.js'),
     );
