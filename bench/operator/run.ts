@@ -13,7 +13,6 @@ import type { KubeObject } from '../../operator/runtime/objects.ts';
 import { startControlPlane } from '../../test/harness/control-plane.ts';
 import { repositoryRoot } from '../../test/harness/paths.ts';
 import { findFreePort, startProcess, waitFor } from '../../test/harness/processes.ts';
-import { applyCrds } from '../../test/integration/operator/support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -219,7 +218,6 @@ async function main(): Promise<void> {
   const kubeConfig: KubeConfig = controlPlane.kubeConfig;
   const client = new KubeClient({ kubeConfig });
   try {
-    await applyCrds(kubeConfig);
     const baselineSeconds = await runBaseline(client);
     const result = await runOperator(client, controlPlane.kubeconfigPath, controlPlane.directory);
     const summary = {

@@ -5,7 +5,6 @@ import type { Manager } from '../../../operator/runtime/manager.ts';
 import { createTestNamespace, type TestNamespace } from '../../harness/context.ts';
 import { startControlPlane, type ControlPlane } from '../../harness/control-plane.ts';
 import {
-  applyCrds,
   createApp,
   createDatabaseSecret,
   createDeployment,
@@ -24,7 +23,6 @@ describe('operator across an API server restart', () => {
 
   beforeAll(async () => {
     controlPlane = await startControlPlane();
-    await applyCrds(controlPlane.kubeConfig);
     namespace = await createTestNamespace(controlPlane.kubeConfig, 'op-restart');
     client = testClient(controlPlane.kubeConfig);
     await createDatabaseSecret(client, namespace.name, 'db');

@@ -6,7 +6,6 @@ import { TestClock } from '../../../operator/runtime/clock.ts';
 import type { Manager } from '../../../operator/runtime/manager.ts';
 import { createTestNamespace, loadTestKubeConfig, type TestNamespace } from '../../harness/context.ts';
 import {
-  applyCrds,
   createApp,
   createDatabaseSecret,
   createDeployment,
@@ -31,7 +30,6 @@ describe('PlannerApp controller', () => {
 
   beforeAll(async () => {
     const kubeConfig = loadTestKubeConfig();
-    await applyCrds(kubeConfig);
     namespace = await createTestNamespace(kubeConfig, 'op-app');
     client = testClient(kubeConfig);
     await createDeployment(client, namespace.name, 'web', 1);

@@ -4,7 +4,6 @@ import { TestClock } from '../../../operator/runtime/clock.ts';
 import type { Manager } from '../../../operator/runtime/manager.ts';
 import { createTestNamespace, loadTestKubeConfig, type TestNamespace } from '../../harness/context.ts';
 import {
-  applyCrds,
   createApp,
   createDatabaseSecret,
   createDeployment,
@@ -24,7 +23,6 @@ describe('PlannerApp schedules with a moved clock', () => {
 
   beforeAll(async () => {
     const kubeConfig = loadTestKubeConfig();
-    await applyCrds(kubeConfig);
     namespace = await createTestNamespace(kubeConfig, 'op-sched');
     client = testClient(kubeConfig);
     await createDeployment(client, namespace.name, 'web', 1);

@@ -11,15 +11,7 @@ import {
 } from '../../harness/context.ts';
 import { repositoryRoot } from '../../harness/paths.ts';
 import { runCommand } from '../../harness/processes.ts';
-import {
-  applyCrds,
-  createApp,
-  createDatabaseSecret,
-  createDeployment,
-  eventually,
-  readHpa,
-  testClient,
-} from './support.ts';
+import { createApp, createDatabaseSecret, createDeployment, eventually, readHpa, testClient } from './support.ts';
 
 const cli = 'operator/cli.ts';
 
@@ -29,7 +21,6 @@ describe('planner-operator command', () => {
 
   beforeAll(async () => {
     const kubeConfig = loadTestKubeConfig();
-    await applyCrds(kubeConfig);
     namespace = await createTestNamespace(kubeConfig, 'op-cli');
     client = testClient(kubeConfig);
   });

@@ -4,7 +4,7 @@ import type { KubeClient } from '../../../operator/runtime/client.ts';
 import { ApiError } from '../../../operator/runtime/errors.ts';
 import type { KubeObject } from '../../../operator/runtime/objects.ts';
 import { createTestNamespace, loadTestKubeConfig, type TestNamespace } from '../../harness/context.ts';
-import { applyCrds, testClient } from './support.ts';
+import { testClient } from './support.ts';
 
 const app = {
   workloadRef: { name: 'web' },
@@ -35,7 +35,6 @@ describe('CRD validation', () => {
 
   beforeAll(async () => {
     const kubeConfig = loadTestKubeConfig();
-    await applyCrds(kubeConfig);
     namespace = await createTestNamespace(kubeConfig, 'op-crd');
     client = testClient(kubeConfig);
   });

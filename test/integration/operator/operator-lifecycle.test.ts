@@ -5,7 +5,6 @@ import type { KubeClient } from '../../../operator/runtime/client.ts';
 import type { Manager } from '../../../operator/runtime/manager.ts';
 import { createTestNamespace, loadTestKubeConfig, type TestNamespace } from '../../harness/context.ts';
 import {
-  applyCrds,
   createApp,
   createDatabaseSecret,
   createDeployment,
@@ -42,7 +41,6 @@ describe('operator lifecycle', () => {
 
   beforeAll(async () => {
     kubeConfig = loadTestKubeConfig();
-    await applyCrds(kubeConfig);
     namespace = await createTestNamespace(kubeConfig, 'op-life');
     client = testClient(kubeConfig);
     await createDatabaseSecret(client, namespace.name, 'db');

@@ -9,7 +9,6 @@ import { TestClock } from '../../../operator/runtime/clock.ts';
 import type { Manager } from '../../../operator/runtime/manager.ts';
 import { createTestNamespace, loadTestKubeConfig, type TestNamespace } from '../../harness/context.ts';
 import {
-  applyCrds,
   createApp,
   createDatabaseSecret,
   createDeployment,
@@ -29,7 +28,6 @@ describe('quiesce and the app lock', () => {
 
   beforeAll(async () => {
     const kubeConfig = loadTestKubeConfig();
-    await applyCrds(kubeConfig);
     namespace = await createTestNamespace(kubeConfig, 'op-quiesce');
     client = testClient(kubeConfig);
     await createDeployment(client, namespace.name, 'web', 3);

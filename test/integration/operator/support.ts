@@ -1,6 +1,6 @@
 import type { KubeConfig, V1Deployment, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { PlannerApp, PlannerAppSpec } from '../../../operator/api/generated.ts';
-import { plannerApiVersion, resourceTypes, type ResourceType } from '../../../operator/api/resources.ts';
+import { plannerApiVersion, resourceTypes } from '../../../operator/api/resources.ts';
 import { createOperator } from '../../../operator/manager.ts';
 import { KubeClient } from '../../../operator/runtime/client.ts';
 import type { Clock } from '../../../operator/runtime/clock.ts';
@@ -8,45 +8,7 @@ import { createLogger } from '../../../operator/runtime/logger.ts';
 import type { Manager } from '../../../operator/runtime/manager.ts';
 import type { KubeObject } from '../../../operator/runtime/objects.ts';
 import type { OperatorSettings } from '../../../operator/settings.ts';
-import { readCrds } from '../../harness/crds.ts';
 import { waitFor } from '../../harness/processes.ts';
-
-const crdType: ResourceType = {
-  group: 'apiextensions.k8s.io',
-  version: 'v1',
-  plural: 'customresourcedefinitions',
-  kind: 'CustomResourceDefinition',
-  namespaced: false,
-};
-
-/**
- * Server-side applies the chart's CRDs and waits until they are Established. The harness installs
- * them through client-node's typed client, whose serializer drops the keys it has no model names
- * for (`default` and `x-kubernetes-validations` outside `items`), so the tests apply them again
- * as plain JSON to get the defaults and CEL rules.
- */
-export async function applyCrds(kubeConfig: KubeConfig): Promise<void> {
-  const client = new KubeClient({ kubeConfig });
-  try {
-    for (const crd of await readCrds()) {
-      await client.apply(crdType, crd as KubeObject, 'planner-tests');
-      const name = crd.metadata?.name ?? '';
-      await waitFor(
-        async () => {
-          const current = await client.get<
-            KubeObject & { status?: { conditions?: { type: string; status: string }[] } }
-          >(crdType, undefined, name);
-          return current.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')
-            ? true
-            : undefined;
-        },
-        { description: `CRD ${name} to be Established`, timeoutMs: 30_000 },
-      );
-    }
-  } finally {
-    client.close();
-  }
-}
 
 /** Options of {@link startTestOperator}. */
 export interface TestOperatorOptions {

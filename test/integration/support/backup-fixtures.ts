@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { CoreV1Event, KubeConfig, V1Deployment, V1Job } from '@kubernetes/client-node';
 import pg from 'pg';
 import type { PlannerApp, PlannerBackup, PlannerBackupSpec } from '../../../operator/api/generated.ts';
-import { plannerApiVersion, resourceTypes, type ResourceType } from '../../../operator/api/resources.ts';
+import { plannerApiVersion, resourceTypes } from '../../../operator/api/resources.ts';
 import { createOperator } from '../../../operator/manager.ts';
 import { KubeClient } from '../../../operator/runtime/client.ts';
 import type { Clock } from '../../../operator/runtime/clock.ts';
@@ -13,18 +13,9 @@ import type { Manager } from '../../../operator/runtime/manager.ts';
 import type { KubeObject } from '../../../operator/runtime/objects.ts';
 import { startNodeAgent, type NodeAgent } from '../../agent/agent.ts';
 import { createFileDatabase, createTestNamespace, loadTestKubeConfig, testPgBinDir } from '../../harness/context.ts';
-import { readCrds } from '../../harness/crds.ts';
 import { repositoryRoot } from '../../harness/paths.ts';
 import type { TestDatabase } from '../../harness/postgres.ts';
 import { waitFor } from '../../harness/processes.ts';
-
-const crdType: ResourceType = {
-  group: 'apiextensions.k8s.io',
-  version: 'v1',
-  plural: 'customresourcedefinitions',
-  kind: 'CustomResourceDefinition',
-  namespaced: false,
-};
 
 /** Name of the PVC that test PlannerBackups store into; the agent maps it to a host folder. */
 export const backupClaim = 'backups';
@@ -55,7 +46,6 @@ export interface BackupEnvironment {
 export async function startBackupEnvironment(prefix: string, clock?: Clock): Promise<BackupEnvironment> {
   const kubeConfig = loadTestKubeConfig();
   const client = new KubeClient({ kubeConfig, userAgent: 'planner-tests' });
-  await applyCrds(client);
   const namespace = await createTestNamespace(kubeConfig, prefix);
   const database = await createFileDatabase(prefix.replaceAll('-', '_'));
   await seedPlannerRows(database.url, 500);
@@ -96,26 +86,6 @@ export async function startBackupEnvironment(prefix: string, clock?: Clock): Pro
     },
   };
   return environment;
-}
-
-async function applyCrds(client: KubeClient): Promise<void> {
-  for (const crd of await readCrds()) {
-    await client.apply(crdType, crd as KubeObject, 'planner-tests');
-    const name = crd.metadata?.name ?? '';
-    await waitFor(
-      async () => {
-        const current = await client.get<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>(
-          crdType,
-          undefined,
-          name,
-        );
-        return current.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')
-          ? true
-          : undefined;
-      },
-      { description: `CRD ${name} to be Established`, timeoutMs: 30_000 },
-    );
-  }
 }
 
 /** Starts an operator in this process, scoped to one namespace; logs only when OPERATOR_TEST_LOG names a level. */

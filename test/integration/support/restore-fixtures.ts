@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { CoreV1Event, KubeConfig, V1Deployment } from '@kubernetes/client-node';
 import pg from 'pg';
 import type { PlannerApp, PlannerRestore, PlannerRestoreSpec } from '../../../operator/api/generated.ts';
-import { plannerApiVersion, resourceTypes, type ResourceType } from '../../../operator/api/resources.ts';
+import { plannerApiVersion, resourceTypes } from '../../../operator/api/resources.ts';
 import { createOperator } from '../../../operator/manager.ts';
 import { KubeClient } from '../../../operator/runtime/client.ts';
 import { createLogger } from '../../../operator/runtime/logger.ts';
@@ -19,18 +19,9 @@ import {
   testPgBinDir,
   type TestNamespace,
 } from '../../harness/context.ts';
-import { readCrds } from '../../harness/crds.ts';
 import { repositoryRoot } from '../../harness/paths.ts';
 import type { TestDatabase } from '../../harness/postgres.ts';
 import { waitFor } from '../../harness/processes.ts';
-
-const crdType: ResourceType = {
-  group: 'apiextensions.k8s.io',
-  version: 'v1',
-  plural: 'customresourcedefinitions',
-  kind: 'CustomResourceDefinition',
-  namespaced: false,
-};
 
 /** Name of the PVC whose host folder holds the test backups. */
 export const backupClaim = 'backups';
@@ -57,7 +48,6 @@ export interface RestoreEnvironment {
 export async function startRestoreEnvironment(prefix: string): Promise<RestoreEnvironment> {
   const kubeConfig = loadTestKubeConfig();
   const client = new KubeClient({ kubeConfig, userAgent: 'planner-tests' });
-  await applyCrds(client);
   const namespace: TestNamespace = await createTestNamespace(kubeConfig, prefix);
   const database = await createFileDatabase(prefix.replaceAll('-', '_'));
   const workDir = await mkdtemp(join(tmpdir(), 'planner-restore-'));
@@ -94,26 +84,6 @@ export async function startRestoreEnvironment(prefix: string): Promise<RestoreEn
   };
   await createAppObjects(client, namespace.name, database.url);
   return environment;
-}
-
-async function applyCrds(client: KubeClient): Promise<void> {
-  for (const crd of await readCrds()) {
-    await client.apply(crdType, crd as KubeObject, 'planner-tests');
-    const name = crd.metadata?.name ?? '';
-    await waitFor(
-      async () => {
-        const current = await client.get<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>(
-          crdType,
-          undefined,
-          name,
-        );
-        return current.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')
-          ? true
-          : undefined;
-      },
-      { description: `CRD ${name} to be Established`, timeoutMs: 30_000 },
-    );
-  }
 }
 
 /** Starts an operator in this process, scoped to one namespace; logs only when OPERATOR_TEST_LOG names a level. */
