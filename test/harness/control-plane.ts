@@ -66,7 +66,7 @@ function kubeconfigFor(server: string, certificates: ControlPlaneCertificates): 
   );
 }
 
-/** Resolves true once GET /readyz answers 200 with the admin certificate. */
+/** Resolves true once GET /readyz returns 200 to the admin certificate. */
 function isReady(server: string, certificates: ControlPlaneCertificates): Promise<true | undefined> {
   return new Promise((resolve, reject) => {
     const req = request(

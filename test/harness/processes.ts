@@ -26,9 +26,8 @@ export function startProcess(
   options: SpawnOptions = {},
 ): ManagedProcess {
   const log: WriteStream = createWriteStream(logFile, { flags: 'a' });
-  // A process group of its own keeps a terminal's Ctrl-C from killing the services under the
-  // harness before it can shut down in order; the harness stops them itself, and a run that was
-  // killed outright is reaped by the next one.
+  // A process group of its own keeps a terminal's Ctrl-C away from the services, so the harness
+  // can stop them in order. A run that was killed outright is reaped by the next one.
   const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
@@ -127,7 +126,7 @@ export async function runCommand(
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
-    // A program that exits without reading its input makes the write fail with EPIPE; its exit code tells the story.
+    // A program that exits without reading its input makes this write fail with EPIPE. Its exit code is reported instead.
     child.stdin?.on('error', () => undefined);
     child.once('exit', (code) => {
       if (code === 0) resolve(stdout);
