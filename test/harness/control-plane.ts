@@ -172,8 +172,8 @@ function startControllerManager(run: RunDirectory, binary: string, kubeconfigPat
       '--root-ca-file',
       join(run.path, 'pki', 'ca.crt'),
       '--use-service-account-credentials=false',
-      // The HPA controller is left on so replica floors and ceilings take effect;
-      // without a metrics API it reports FailedGetResourceMetric and keeps the count in bounds.
+      // The HPA controller stays on so that replica floors and ceilings take effect. Without a
+      // metrics API it reports FailedGetResourceMetric and still keeps the count within bounds.
       '--controllers',
       '*',
     ],
