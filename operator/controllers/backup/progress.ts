@@ -3,6 +3,7 @@ import type { BackupActiveRun, PlannerApp } from '../../api/generated.ts';
 import { resourceTypes } from '../../api/resources.ts';
 import { requeueAfter, type ReconcileResult } from '../../runtime/controller.ts';
 import { isAlreadyExists } from '../../runtime/errors.ts';
+import { trimJobHistory } from './history.ts';
 import { buildRunnerJob, maintenanceDeadlineSeconds, storageLocation } from './job.ts';
 import { unlockAfterRun } from './lock.ts';
 import { pruneJobName } from './naming.ts';
@@ -112,6 +113,7 @@ async function finishBackup(state: BackupState, active: BackupActiveRun, outcome
     context.log.info('Backup run failed', { run: jobName, failure: record.message });
     await context.events.record(backup, 'Warning', BackupReason.RunFailed, `Run ${jobName} failed: ${record.message}`);
     await unlockAfterRun(state.backup, jobName, context);
+    await trimHistory(state);
     return undefined;
   }
   putCondition(state, readyCondition(state.status, undefined));
@@ -186,7 +188,17 @@ async function finishPrune(state: BackupState, active: BackupActiveRun, outcome:
     await context.events.record(backup, 'Warning', BackupReason.PruneFailed, `Prune failed: ${outcome.message}`);
   }
   await unlockAfterRun(state.backup, active.jobName ?? '', context);
+  await trimHistory(state);
   return undefined;
+}
+
+/** Deletes the Jobs of older runs once a run is recorded; a failure is logged, because the run itself is done. */
+async function trimHistory(state: BackupState): Promise<void> {
+  try {
+    await trimJobHistory(state);
+  } catch (error) {
+    state.context.log.warn('Deleting the Jobs of older runs failed', { err: (error as Error).message });
+  }
 }
 
 /** The ids retention kept: the prune's list, the policy's own decision when the list was cut, or every known id when the prune failed. */
