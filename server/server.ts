@@ -107,7 +107,7 @@ export async function startServer(config: Config, logger: Logger, options: Start
         });
         server.closeAllConnections();
       }
-      monitor.stop();
+      await monitor.stop();
       await database.destroy();
       logger.info('Shutdown complete', { clean });
       return clean;

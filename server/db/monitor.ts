@@ -3,6 +3,12 @@ import type { Logger } from '../logger.ts';
 import { databaseErrorCode } from './errors.ts';
 import { readSchemaStatus, type SchemaStatus } from './migrations.ts';
 
+/**
+ * Longest wait in {@link DatabaseMonitor.stop} for a check in flight: the pool's 5 s acquire timeout
+ * (server/db/database.ts) plus time for the check's two short queries.
+ */
+const maxStopWaitMs = 8_000;
+
 /** Result of one database check. */
 export interface DatabaseReport {
   readonly reachable: boolean;
@@ -61,6 +67,7 @@ export class DatabaseMonitor {
   #lastOutageLogAt = 0;
   #failuresSinceLog = 0;
   #loggedPending = '';
+  #inflight: Promise<void> | undefined;
 
   constructor(knex: Knex, log: Logger, target: string, timing: MonitorTiming = defaultMonitorTiming) {
     this.#knex = knex;
@@ -86,22 +93,35 @@ export class DatabaseMonitor {
     void this.#loop();
   }
 
-  stop(): void {
+  /**
+   * Stops checking. Resolves once the check in flight has settled (at most {@link maxStopWaitMs}), so
+   * that the caller can close the pool without a query still waiting for a connection.
+   */
+  async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    if (this.#inflight === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, maxStopWaitMs);
+    });
+    await Promise.race([this.#inflight, timeout]);
+    clearTimeout(timer);
   }
 
   /** Runs one check now, records and returns its result. Failures are recorded, not thrown. */
   async check(): Promise<DatabaseReport> {
+    // A timed-out check keeps running until its query settles; stop() waits for it.
+    const work = (async () => {
+      await this.#knex.raw('SELECT 1');
+      return readSchemaStatus(this.#knex);
+    })();
+    this.#inflight = work.then(
+      () => undefined,
+      () => undefined,
+    );
     try {
-      const schema = await withTimeout(
-        (async () => {
-          await this.#knex.raw('SELECT 1');
-          return readSchemaStatus(this.#knex);
-        })(),
-        this.#timing.checkTimeoutMs,
-        'database check',
-      );
+      const schema = await withTimeout(work, this.#timing.checkTimeoutMs, 'database check');
       this.#recordSuccess(schema);
     } catch (error) {
       this.#recordFailure(error);
