@@ -113,6 +113,32 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, options: W
   });
 }
 
+/**
+ * Polls `read` until `accept` takes its value, and returns that value. On timeout the error
+ * includes the last value read, so a failing test shows what it saw.
+ */
+export async function eventually<T>(
+  description: string,
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
+  let last: T | undefined;
+  try {
+    return await waitFor(
+      async () => {
+        last = await read();
+        return accept(last) ? last : undefined;
+      },
+      { description, timeoutMs, intervalMs: 100 },
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; last value: ${JSON.stringify(last)?.slice(0, 2000)}`, {
+      cause: error,
+    });
+  }
+}
+
 /** Runs a short command to completion and returns its stdout; throws with its stderr on failure. */
 export async function runCommand(
   command: string,

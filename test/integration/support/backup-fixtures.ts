@@ -15,7 +15,9 @@ import { startNodeAgent, type NodeAgent } from '../../agent/agent.ts';
 import { createFileDatabase, createTestNamespace, loadTestKubeConfig, testPgBinDir } from '../../harness/context.ts';
 import { repositoryRoot } from '../../harness/paths.ts';
 import type { TestDatabase } from '../../harness/postgres.ts';
-import { waitFor } from '../../harness/processes.ts';
+import { eventually } from '../../harness/processes.ts';
+
+export { eventually };
 
 /** Name of the PVC that test PlannerBackups store into; the agent maps it to a host folder. */
 export const backupClaim = 'backups';
@@ -180,29 +182,6 @@ export function createBackup(
 /** Reads a PlannerBackup. */
 export function readBackup(client: KubeClient, namespace: string, name: string) {
   return client.get<PlannerBackup>(resourceTypes.plannerBackup, namespace, name);
-}
-
-/** Polls until read() returns a value that accept() takes; the error shows the last value seen. */
-export async function eventually<T>(
-  description: string,
-  read: () => Promise<T>,
-  accept: (value: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  let last: T | undefined;
-  try {
-    return await waitFor(
-      async () => {
-        last = await read();
-        return accept(last) ? last : undefined;
-      },
-      { description, timeoutMs, intervalMs: 150 },
-    );
-  } catch (error) {
-    throw new Error(`${(error as Error).message}; last value: ${JSON.stringify(last)?.slice(0, 2000)}`, {
-      cause: error,
-    });
-  }
 }
 
 /** The Jobs of a PlannerBackup, by name. */

@@ -21,7 +21,9 @@ import {
 } from '../../harness/context.ts';
 import { repositoryRoot } from '../../harness/paths.ts';
 import type { TestDatabase } from '../../harness/postgres.ts';
-import { waitFor } from '../../harness/processes.ts';
+import { eventually } from '../../harness/processes.ts';
+
+export { eventually };
 
 /** Name of the PVC whose host folder holds the test backups. */
 export const backupClaim = 'backups';
@@ -256,27 +258,4 @@ export async function eventMessages(client: KubeClient, namespace: string, name:
     fieldSelector: `involvedObject.name=${name}`,
   });
   return list.items.map((event) => `${event.reason}: ${event.message}`);
-}
-
-/** Polls until read() returns a value accept() takes; the failure shows the last value seen. */
-export async function eventually<T>(
-  description: string,
-  read: () => Promise<T>,
-  accept: (value: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  let last: T | undefined;
-  try {
-    return await waitFor(
-      async () => {
-        last = await read();
-        return accept(last) ? last : undefined;
-      },
-      { description, timeoutMs, intervalMs: 100 },
-    );
-  } catch (error) {
-    throw new Error(`${(error as Error).message}; last value: ${JSON.stringify(last)?.slice(0, 2000)}`, {
-      cause: error,
-    });
-  }
 }
