@@ -66,7 +66,7 @@ export interface ServerSupervisor {
 
 /**
  * Runs the server as a local process with the environment the chart gives the server pods (its
- * ConfigMap and Secrets), on a free loopback port. One process stands in for every replica: it runs
+ * ConfigMap and Secrets), on a free loopback port. One process replaces every replica: it runs
  * while the Deployment asks for at least one and stops when the Deployment is scaled to zero.
  */
 export async function superviseServer(
@@ -140,7 +140,7 @@ export interface OperatorProcess {
 }
 
 /**
- * Prepares the operator process. Its kubeconfig holds a token of the chart's operator ServiceAccount
+ * Prepares the operator process. Its kubeconfig contains a token of the chart's operator ServiceAccount
  * bound to the operator pod (a placeholder), so it acts with exactly the chart's RBAC. Its arguments
  * are those of the chart's Deployment, with the metrics and health ports moved to free loopback ports.
  */

@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { ReplicaSchedule } from '../../api/generated.ts';
 
-/** Longest window a schedule may have: 31 days. A longer one is reported as invalid. */
+/** Maximum window of a schedule: 31 days. A longer one is reported as invalid. */
 export const maxWindowMs = 31 * 24 * 3_600_000;
 
 /** A schedule that cannot be evaluated, with the reason. */
@@ -38,7 +38,7 @@ export function parseDuration(text: string): number {
   return ms;
 }
 
-/** Whether zone is an IANA time zone name that this runtime knows. */
+/** Whether zone is an IANA time zone name that this runtime supports. */
 export function isValidTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });

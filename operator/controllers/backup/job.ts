@@ -53,7 +53,7 @@ function secretEnv(name: string, secret: string, key: string, optional: boolean)
 
 /**
  * The database connection, by reference to the app's Secret so no credential is copied into the
- * Job. Every key is optional because the Secret holds either `url` or the five separate keys; the
+ * Job. Every key is optional because the Secret contains either `url` or the five separate keys; the
  * runner prefers DATABASE_URL and rejects a run with neither.
  */
 function databaseEnv(app: PlannerApp): V1EnvVar[] {
@@ -130,7 +130,7 @@ function commandEnv(input: JobInput): V1EnvVar[] {
 }
 
 /**
- * Builds a Job that runs `planner-backup <command>` for a PlannerBackup, as docs/runner.md asks:
+ * Builds a Job that runs `planner-backup <command>` for a PlannerBackup, following docs/runner.md:
  * settings in environment variables, credentials only by Secret reference, the restricted pod
  * security profile, restartPolicy Never, and image, resources, deadline, retries and node placement
  * from spec.job. The Job is owned by the PlannerBackup. Throws when no image is configured.

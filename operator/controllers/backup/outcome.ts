@@ -47,7 +47,7 @@ function resultPod(pods: readonly V1Pod[]): V1Pod | undefined {
 
 /**
  * Reads the outcome of a finished runner Job. A run succeeds only when the Job completed and the
- * runner's result says Succeeded for the expected command; a completed Job without a readable
+ * runner's result reports Succeeded for the expected command. A completed Job without a readable
  * result is a failure, because the runner writes its result only after it verified the dump.
  */
 export function readJobOutcome(job: V1Job, pods: readonly V1Pod[], command: string): JobOutcome {

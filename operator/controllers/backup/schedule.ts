@@ -35,7 +35,7 @@ export interface ScheduleDecision {
   next: Date | undefined;
 }
 
-/** Whether zone is an IANA time zone name that this runtime knows. */
+/** Whether zone is an IANA time zone name that this runtime supports. */
 export function isKnownTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
@@ -46,7 +46,7 @@ export function isKnownTimeZone(zone: string): boolean {
 }
 
 /**
- * Checks a cron expression and time zone. Returns a message that says what is wrong, or undefined
+ * Checks a cron expression and time zone. Returns a message that names what is wrong, or undefined
  * when both are valid.
  */
 export function scheduleProblem(schedule: string, timeZone: string | undefined): string | undefined {

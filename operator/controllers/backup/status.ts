@@ -10,7 +10,7 @@ export const maxHistory = 100;
 /** Most entries of status.skippedRuns, as the CRD allows. */
 export const maxSkippedRuns = 20;
 
-/** Longest status message, as the CRD allows. */
+/** Maximum length of a status message, as the CRD allows. */
 const maxMessageLength = 4096;
 
 function text(value: unknown): string | undefined {
@@ -21,7 +21,7 @@ function count(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
-/** Facts about a run that the controller knows without the runner's result. */
+/** Facts about a run that the controller has without the runner's result. */
 export interface RunFacts {
   jobName: string;
   location: string;

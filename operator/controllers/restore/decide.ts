@@ -79,7 +79,7 @@ function timeOf(record: BackupRecord): number {
   return text === undefined ? 0 : new Date(text).getTime();
 }
 
-/** What the runner's termination message and exit code say about one Job. */
+/** Outcome of one Job, from the runner's termination message and exit code. */
 export interface RunnerOutcome {
   succeeded: boolean;
   /** Restore condition reason for a failure. */

@@ -13,7 +13,7 @@ export const lockDurationSeconds = 300;
 /** Poll interval while waiting for another holder of the app's lock (Leases are not watched). */
 const lockPollMs = 3_000;
 
-/** Longest wait between reconciles of an active restore, so the lock is renewed well within its duration. */
+/** Maximum wait between reconciles of an active restore, so the lock is renewed well within its duration. */
 export const renewIntervalMs = 60_000;
 
 /** What an active restore works with: the app, the backup id and where it is stored, the runner image. */
@@ -73,7 +73,7 @@ export function resolveInputs(step: RestoreStep): RestoreInputs | undefined {
 
 /**
  * Takes or renews the app's lock as `restore/<name>`. Returns false while another holder has it;
- * the restore then waits in its phase with the AppLocked condition saying for whom.
+ * the restore then waits in its phase with the AppLocked condition naming the holder.
  */
 export async function holdAppLock(step: RestoreStep, app: PlannerApp): Promise<boolean> {
   const name = step.restore.metadata?.name ?? '';
