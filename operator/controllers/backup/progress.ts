@@ -108,11 +108,12 @@ async function finishBackup(state: BackupState, active: BackupActiveRun, outcome
       message: 'No run is in progress',
     });
     state.status.phase = idlePhase(state);
+    // Unlocked before the idle status is written, so whoever sees the run over also finds the lock free.
+    await unlockAfterRun(state.backup, jobName, context);
     await saveStatus(state);
     state.options.metrics.countRun(labels.namespace, labels.backup, 'failed');
     context.log.info('Backup run failed', { run: jobName, failure: record.message });
     await context.events.record(backup, 'Warning', BackupReason.RunFailed, `Run ${jobName} failed: ${record.message}`);
-    await unlockAfterRun(state.backup, jobName, context);
     await trimHistory(state);
     return undefined;
   }
@@ -179,6 +180,7 @@ async function finishPrune(state: BackupState, active: BackupActiveRun, outcome:
     message: 'No run is in progress',
   });
   state.status.phase = idlePhase(state);
+  await unlockAfterRun(state.backup, active.jobName ?? '', context);
   await saveStatus(state);
   if (outcome.succeeded) {
     context.log.info('Expired backups pruned', { run: active.jobName, deleted });
@@ -187,7 +189,6 @@ async function finishPrune(state: BackupState, active: BackupActiveRun, outcome:
     context.log.warn('Prune failed', { run: active.jobName, failure: outcome.message });
     await context.events.record(backup, 'Warning', BackupReason.PruneFailed, `Prune failed: ${outcome.message}`);
   }
-  await unlockAfterRun(state.backup, active.jobName ?? '', context);
   await trimHistory(state);
   return undefined;
 }
