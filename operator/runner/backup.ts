@@ -45,7 +45,6 @@ interface SnapshotSession {
   readonly client: pg.Client;
   readonly snapshot: string;
   readonly serverVersion: string;
-  readonly tables: TableRowCount[];
 }
 
 async function openSnapshot(settings: ConnectionSettings, logger: winston.Logger): Promise<SnapshotSession> {
@@ -55,12 +54,30 @@ async function openSnapshot(settings: ConnectionSettings, logger: winston.Logger
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const exported = await client.query<{ snapshot: string }>('SELECT pg_catalog.pg_export_snapshot() AS snapshot');
     const snapshot = exported.rows[0]?.snapshot ?? '';
-    const tables = await countRows(client, await listUserTables(client));
-    logger.info('Counted table rows in the exported snapshot', { snapshot, tables: tables.length, serverVersion });
-    return { client, snapshot, serverVersion, tables };
+    logger.info('Exported a snapshot for pg_dump', { snapshot, serverVersion });
+    return { client, snapshot, serverVersion };
   } catch (error) {
     await client.end().catch(() => undefined);
-    throw toRunnerError(error, 'DumpFailed', `counting rows in ${describeTarget(settings)} failed`);
+    throw toRunnerError(error, 'DumpFailed', `opening a snapshot of ${describeTarget(settings)} failed`);
+  }
+}
+
+/**
+ * Counts the rows of every table in the session's snapshot. It runs while pg_dump reads the same
+ * snapshot, so the full scans overlap the dump instead of delaying it. Never rejects: the caller
+ * decides what a failure means once pg_dump is done.
+ */
+async function countInSnapshot(
+  session: SnapshotSession,
+  settings: ConnectionSettings,
+  logger: winston.Logger,
+): Promise<{ tables: TableRowCount[] } | { error: RunnerError }> {
+  try {
+    const tables = await countRows(session.client, await listUserTables(session.client));
+    logger.info('Counted table rows in the exported snapshot', { tables: tables.length });
+    return { tables };
+  } catch (error) {
+    return { error: toRunnerError(error, 'DumpFailed', `counting rows in ${describeTarget(settings)} failed`) };
   }
 }
 
@@ -184,11 +201,28 @@ export async function runBackup(
     writer = dumpWriter;
     const digest = new DigestStream();
     const stopProgress = startProgressLog(logger, 'Backup progress', () => digest.bytes, options.progressIntervalMs);
+    const counting = countInSnapshot(session, options.connection, logger);
+    // Ending the session cancels a count in progress; pg_dump already has its own stop.
+    const endSession = () => void session.client.end().catch(() => undefined);
+    signal.addEventListener('abort', endSession, { once: true });
+    let countFailure: RunnerError | undefined;
+    void counting.then((result) => {
+      if ('error' in result) countFailure = result.error;
+    });
+    let counted: Awaited<typeof counting>;
     try {
-      await streamDump(options, session, pgDump, dumpWriter, digest, signal);
+      await streamDump(options, session, pgDump, dumpWriter, digest, signal).catch((error: unknown) => {
+        // A failed count aborts the snapshot's transaction, which can make pg_dump fail too; the count says why.
+        throw signal.aborted || countFailure === undefined ? error : countFailure;
+      });
+      counted = await counting;
     } finally {
+      signal.removeEventListener('abort', endSession);
       stopProgress();
     }
+    if (signal.aborted)
+      throw new RunnerError('Interrupted', 'the backup was interrupted by a signal; nothing was published');
+    if ('error' in counted) throw counted.error;
     await dumpWriter
       .commit()
       .catch((error: unknown) =>
@@ -214,7 +248,7 @@ export async function runBackup(
       sha256: digest.sha256(),
       startedAt: startedAt.toISOString(),
       completedAt: new Date().toISOString(),
-      tables: session.tables,
+      tables: counted.tables,
     };
     const tocEntries = await verifyPublishedDump(storage, manifest, pgRestore, digest);
     if (signal.aborted)

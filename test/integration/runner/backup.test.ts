@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createFileDatabase, testPgBinDir } from '../../harness/context.ts';
 import type { TestDatabase } from '../../harness/postgres.ts';
 import { parseManifest } from '../../../operator/runner/manifest.ts';
-import { countPlannerRows, listFolder, runRunner, seedPlannerData } from './runner.ts';
+import pg from 'pg';
+import { eventually } from '../../harness/processes.ts';
+import { countPlannerRows, listFolder, runRunner, seedPlannerData, startRunner } from './runner.ts';
 
 describe('planner-backup backup', () => {
   let database: TestDatabase;
@@ -165,6 +167,40 @@ describe('planner-backup backup', () => {
     expect(run.code).toBe(2);
     expect(String(run.result?.message)).toContain('pg_dump was not found in PG_BINDIR');
     expect(await listFolder(join(folder, 'no-tools'))).toEqual([]);
+  });
+
+  it('stops at once on SIGTERM while tables are locked, publishing nothing', async () => {
+    const storage = join(folder, 'stopped');
+    // A lock held elsewhere blocks both the row count and pg_dump, so the signal arrives mid-run.
+    const blocker = new pg.Client({ connectionString: database.url });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE tasks IN ACCESS EXCLUSIVE MODE');
+      let stderr = '';
+      const started = await startRunner(
+        ['backup', '--app', 'shop', '--backup-id', 'stopped-1', '--storage-path', storage],
+        env(),
+        undefined,
+        (chunk) => (stderr += chunk),
+      );
+      await eventually(
+        'the snapshot export',
+        async () => stderr,
+        (text) => text.includes('Exported a snapshot'),
+      );
+      const signalled = Date.now();
+      started.kill('SIGTERM');
+      const run = await started.done;
+
+      expect(Date.now() - signalled).toBeLessThan(5_000);
+      expect(run.code).toBe(9);
+      expect(run.result).toMatchObject({ status: 'Failed', reason: 'Interrupted' });
+      expect((await listFolder(storage)).filter((name) => !name.startsWith('.'))).toEqual([]);
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+    }
   });
 
   it('rejects a missing storage setting', async () => {

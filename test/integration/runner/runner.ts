@@ -31,6 +31,7 @@ export async function startRunner(
   args: readonly string[],
   env: Record<string, string>,
   cliPath = join(repositoryRoot, 'operator', 'runner', 'cli.ts'),
+  onStderr?: (chunk: string) => void,
 ): Promise<StartedRun> {
   const folder = await mkdtemp(join(tmpdir(), 'planner-runner-'));
   const messagePath = join(folder, 'termination-log');
@@ -41,7 +42,10 @@ export async function startRunner(
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    onStderr?.(chunk.toString());
+  });
   const done = new Promise<RunnerRun>((resolve) => {
     child.once('close', (code) => {
       void (async () => {
