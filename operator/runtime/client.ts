@@ -58,7 +58,7 @@ export class KubeClient {
     const cluster = options.kubeConfig.getCurrentCluster();
     if (cluster === null) throw new Error('the kubeconfig has no current cluster; set a current context');
     this.server = new URL(cluster.server);
-    const agentOptions = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16 };
+    const agentOptions = { keepAlive: true, maxSockets: 64, maxFreeSockets: 64 };
     this.agent = this.server.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   }
 

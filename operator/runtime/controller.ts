@@ -47,6 +47,12 @@ export interface ControllerDefinition {
   watches?: SecondaryWatch[];
   /** Types the reconcile reads from the cache without mapping their changes to keys. */
   reads?: ResourceType[];
+  /**
+   * Skips updates of the primary object that change only its status (same generation, labels,
+   * annotations, finalizers and deletion time). Set it when reconcile never reads its own status
+   * as input, so each status write does not cause one more reconcile.
+   */
+  ignoreStatusUpdates?: boolean;
   /** Reconciles running at once for this controller; default the manager's concurrency. */
   concurrency?: number;
   /**

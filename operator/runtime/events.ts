@@ -28,7 +28,7 @@ const correlationWindowMs = 10 * 60_000;
 const maxTracked = 4096;
 const maxPending = 1000;
 /** Events sent at once. */
-const senders = 4;
+const senders = 2;
 
 /**
  * Writes core/v1 Events. Repeats of the same event (object, type, reason and message) within ten

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'winston';
 import type { CacheReader, InformerCache } from './cache.ts';
 import type { KubeClient } from './client.ts';
@@ -61,9 +62,12 @@ export class ControllerRunner {
   private registerWatches(): void {
     const { cache } = this.services;
     const enqueueObject = (object: KubeObject): void => this.enqueue(object);
+    const skipStatusOnly = this.definition.ignoreStatusUpdates === true;
     cache.watch(this.definition.for, {
       onAdd: enqueueObject,
-      onUpdate: (_, o) => enqueueObject(o),
+      onUpdate: (old, o) => {
+        if (!skipStatusOnly || !onlyStatusChanged(old, o)) enqueueObject(o);
+      },
       onDelete: enqueueObject,
     });
     for (const type of this.definition.owns ?? []) {
@@ -127,4 +131,18 @@ export class ControllerRunner {
     log.warn('Reconcile failed; retrying with backoff', { err: describeError(error) });
     return { kind: 'retry' };
   }
+}
+
+/** Whether an update changed nothing a reconcile reads from the object but its status and bookkeeping. */
+export function onlyStatusChanged(before: KubeObject, after: KubeObject): boolean {
+  const a = before.metadata ?? {};
+  const b = after.metadata ?? {};
+  return (
+    a.generation !== undefined &&
+    a.generation === b.generation &&
+    a.deletionTimestamp === b.deletionTimestamp &&
+    isDeepStrictEqual(a.labels ?? {}, b.labels ?? {}) &&
+    isDeepStrictEqual(a.annotations ?? {}, b.annotations ?? {}) &&
+    isDeepStrictEqual(a.finalizers ?? [], b.finalizers ?? [])
+  );
 }

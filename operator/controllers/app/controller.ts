@@ -16,6 +16,7 @@ import { actOnApp, scaleDeployment } from './act.ts';
 import { handBackReplicas, hpaNameFor } from './desired.ts';
 import { observeApp } from './observe.ts';
 import { AppReason } from './reasons.ts';
+import { SecretChecker } from './secret-check.ts';
 import { buildAppStatus, problemEvents } from './status.ts';
 
 /** Re-check interval while the database Secret is bad: Secrets are read, not watched. */
@@ -27,6 +28,7 @@ const secretRecheckMs = 60_000;
  * Deployment, carries out quiesce requests, and hands the Deployment back on deletion.
  */
 export function createAppController(): ControllerDefinition {
+  const secrets = new SecretChecker();
   return {
     name: 'plannerapp',
     for: resourceTypes.plannerApp,
@@ -39,7 +41,8 @@ export function createAppController(): ControllerDefinition {
           appsTargeting(cache, object, (object as V2HorizontalPodAutoscaler).spec?.scaleTargetRef?.name),
       },
     ],
-    reconcile: reconcileApp,
+    ignoreStatusUpdates: true,
+    reconcile: (request, context) => reconcileApp(request, context, secrets),
   };
 }
 
@@ -52,7 +55,11 @@ function appsTargeting(cache: CacheReader, object: KubeObject, deployment: strin
 }
 
 /** Reconciles one PlannerApp: finalizes it or adds the finalizer, observes, acts, then writes the status. */
-export async function reconcileApp(request: ObjectKey, context: ReconcileContext): Promise<ReconcileResult> {
+async function reconcileApp(
+  request: ObjectKey,
+  context: ReconcileContext,
+  secrets: SecretChecker,
+): Promise<ReconcileResult> {
   let app = context.cache.get<PlannerApp>(resourceTypes.plannerApp, request.namespace, request.name);
   if (app === undefined) return undefined;
   if (app.metadata?.deletionTimestamp !== undefined) return finalizeApp(app, context);
@@ -62,7 +69,7 @@ export async function reconcileApp(request: ObjectKey, context: ReconcileContext
   const needsFinalizer = !(app.metadata?.finalizers ?? []).includes(appFinalizer);
   const [current, observed] = await Promise.all([
     needsFinalizer ? addFinalizer(app, context) : app,
-    observeApp(app, context, now),
+    observeApp(app, context, now, secrets),
   ]);
   app = current;
   if (observed.quiesceError !== undefined) {

@@ -1,12 +1,13 @@
-import type { V1Deployment, V1Secret, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { V1Deployment, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { PlannerApp } from '../../api/generated.ts';
 import { resourceTypes } from '../../api/resources.ts';
 import { parseQuiesceRequest, type QuiesceRequest } from '../../quiesce/request.ts';
 import type { ReconcileContext } from '../../runtime/controller.ts';
 import { describeError } from '../../runtime/errors.ts';
 import { isControlledBy } from '../../runtime/writes.ts';
-import { conflictingHpas, hpaNameFor, secretProblem } from './desired.ts';
+import { conflictingHpas, hpaNameFor } from './desired.ts';
 import { evaluateSchedules, type ScheduleEvaluation } from './schedule.ts';
+import type { SecretChecker, SecretProblem } from './secret-check.ts';
 
 /** Everything the PlannerApp controller reads before deciding what to do. */
 export interface AppObservation {
@@ -16,7 +17,7 @@ export interface AppObservation {
   /** Names of other HPAs targeting the Deployment. */
   conflicts: string[];
   /** Problem with the database Secret, if any. */
-  secretProblem: { reason: 'SecretNotFound' | 'SecretKeysMissing'; message: string } | undefined;
+  secretProblem: SecretProblem;
   schedules: ScheduleEvaluation;
   quiesce: QuiesceRequest | undefined;
   /** Reason the quiesce annotation was ignored, when it is malformed. */
@@ -24,11 +25,15 @@ export interface AppObservation {
 }
 
 /**
- * Reads the app's Deployment and HPAs from the cache and its database Secret from the API server
- * (Secrets are not cached, so the operator needs no watch on every Secret of the cluster), and
- * evaluates the schedules at now.
+ * Reads the app's Deployment and HPAs from the cache, checks its database Secret through secrets,
+ * and evaluates the schedules at now.
  */
-export async function observeApp(app: PlannerApp, context: ReconcileContext, now: Date): Promise<AppObservation> {
+export async function observeApp(
+  app: PlannerApp,
+  context: ReconcileContext,
+  now: Date,
+  secrets: SecretChecker,
+): Promise<AppObservation> {
   const namespace = app.metadata?.namespace ?? '';
   const { cache } = context;
   const deployment = cache.get<V1Deployment>(resourceTypes.deployment, namespace, app.spec.workloadRef.name);
@@ -45,19 +50,9 @@ export async function observeApp(app: PlannerApp, context: ReconcileContext, now
     deployment,
     hpa: own !== undefined && isControlledBy(own, app) ? own : undefined,
     conflicts: conflictingHpas(app, hpas).map((hpa) => hpa.metadata?.name ?? ''),
-    secretProblem: await checkSecret(app, context),
+    secretProblem: await secrets.check(app, context),
     schedules: evaluateSchedules(app.spec.schedules ?? [], app.spec.replicas, now),
     quiesce,
     quiesceError,
   };
-}
-
-async function checkSecret(app: PlannerApp, context: ReconcileContext): Promise<AppObservation['secretProblem']> {
-  const name = app.spec.database.secretRef.name;
-  const secret = await context.client.find<V1Secret>(resourceTypes.secret, app.metadata?.namespace, name);
-  if (secret === undefined) {
-    return { reason: 'SecretNotFound', message: `Secret ${name} does not exist` };
-  }
-  const problem = secretProblem(secret);
-  return problem === undefined ? undefined : { reason: 'SecretKeysMissing', message: problem };
 }

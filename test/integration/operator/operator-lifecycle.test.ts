@@ -57,11 +57,13 @@ describe('operator lifecycle', () => {
     const first = await start('first', false);
     await createApp(client, namespace.name, 'one', appSpec('one'));
     await createApp(client, namespace.name, 'two', appSpec('two'));
+    // The status also carries the Deployment's replica count, so the first instance must have seen
+    // the Deployment settle (its Pod created by the controller manager) before it stops.
     for (const name of ['one', 'two']) {
       await eventually(
-        `app ${name} Active`,
+        `app ${name} Active with its Deployment settled`,
         () => readApp(client, namespace.name, name),
-        (a) => a.status?.phase === 'Active',
+        (a) => a.status?.phase === 'Active' && a.status.currentReplicas === 1,
       );
     }
     await stop(first);
