@@ -1,7 +1,6 @@
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import helmet from 'helmet';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { DatabaseMonitor } from './db/monitor.ts';
@@ -22,6 +21,7 @@ import { HttpError, ServiceUnavailableError } from './http/errors.ts';
 import { buildOpenApiDocument } from './http/openapi.ts';
 import { notFoundHandler, problemHandler } from './http/problem.ts';
 import { requestContext } from './http/request-context.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { mountRoutes, type AnyRoute } from './http/routing.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
@@ -132,7 +132,7 @@ export function createApp(dependencies: AppDependencies): PlannerApp {
 
   app.use(requestContext(logger, metrics));
   app.use(closeConnectionsWhenShuttingDown(shutdown));
-  app.use(helmet());
+  app.use(securityHeaders());
   if (config.corsOrigins.length > 0) {
     app.use(cors({ origin: [...config.corsOrigins], exposedHeaders: ['X-Request-Id', 'Location', 'Link'] }));
   }

@@ -20,10 +20,39 @@ export interface TokenService {
   verify(token: string): string;
 }
 
+/** Verified tokens remembered at most; a client sends the same token with every request. */
+const verifiedCacheSize = 10_000;
+
+/**
+ * Remembers the subject and expiry of tokens that passed verification. A token is a fixed string
+ * signed with the server's secret, so the same string verifies the same way until it expires;
+ * the expiry is checked on every use, and the oldest entry goes when the map is full.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { userId: string; expiresMs: number }>();
+
+  find(token: string, nowMs: number): string | undefined {
+    const entry = this.entries.get(token);
+    if (entry === undefined) return undefined;
+    if (nowMs < entry.expiresMs) return entry.userId;
+    this.entries.delete(token);
+    return undefined;
+  }
+
+  remember(token: string, userId: string, expiresMs: number): void {
+    if (this.entries.size >= verifiedCacheSize) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(token, { userId, expiresMs });
+  }
+}
+
 /** Creates the token service around the shared secret and lifetime from the configuration. */
 export function createTokenService(secret: string, ttlSeconds: number): TokenService {
   // A KeyObject made once spares jsonwebtoken from parsing the secret on every call.
   const key = createSecretKey(Buffer.from(secret, 'utf8'));
+  const verified = new VerifiedTokens();
   return {
     issue(userId, now = new Date()) {
       const issuedAt = Math.floor(now.getTime() / 1000);
@@ -35,6 +64,8 @@ export function createTokenService(secret: string, ttlSeconds: number): TokenSer
       return { token, expiresAt: new Date((issuedAt + ttlSeconds) * 1000) };
     },
     verify(token) {
+      const known = verified.find(token, Date.now());
+      if (known !== undefined) return known;
       let payload: string | jwt.JwtPayload;
       try {
         payload = jwt.verify(token, key, { algorithms: ['HS256'], issuer, audience });
@@ -47,6 +78,8 @@ export function createTokenService(secret: string, ttlSeconds: number): TokenSer
       if (typeof payload === 'string' || typeof payload.sub !== 'string') {
         throw new UnauthorizedError('the bearer token has no subject');
       }
+      // Only a token with an expiry is remembered; issue() always sets one.
+      if (typeof payload.exp === 'number') verified.remember(token, payload.sub, payload.exp * 1000);
       return payload.sub;
     },
   };

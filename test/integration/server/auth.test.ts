@@ -148,6 +148,23 @@ describe('logs', () => {
   });
 });
 
+describe('security headers', () => {
+  it('come with every response', async () => {
+    const responses = [
+      await anonymous.request('GET', '/health'),
+      await anonymous.request('GET', '/api/v1/tasks'),
+      await anonymous.request('GET', '/no-such-path'),
+    ];
+    for (const response of responses) {
+      expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+      expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(response.headers.get('x-powered-by')).toBeNull();
+    }
+  });
+});
+
 describe('rate limit', () => {
   it('limits login attempts per address', async () => {
     const limited = await startTestServer('authlimit', { env: { AUTH_RATE_LIMIT_PER_MINUTE: '3' } });
