@@ -98,6 +98,13 @@ function storageEnv(backup: PlannerBackup): { env: V1EnvVar[]; volumes: V1Volume
   return { env, volumes: [] };
 }
 
+/**
+ * NODE_OPTIONS of every runner that streams a dump. A 1 MiB young generation keeps the runner's
+ * peak memory flat as dumps grow: without it the pipe's read buffers outlive their use until a
+ * late scavenge (docs/benchmarks.md, Backup).
+ */
+export const runnerNodeOptions: V1EnvVar = { name: 'NODE_OPTIONS', value: '--max-semi-space-size=1' };
+
 function commandEnv(input: JobInput): V1EnvVar[] {
   const { backup } = input;
   const spec = backup.spec;
@@ -109,9 +116,7 @@ function commandEnv(input: JobInput): V1EnvVar[] {
       { name: 'PLANNER_BACKUP_NAME', value: backup.metadata?.name ?? '' },
       { name: 'PLANNER_BACKUP_ID', value: input.name },
       { name: 'PLANNER_BACKUP_FORMAT', value: spec.format ?? 'custom' },
-      // A 1 MiB young generation keeps the runner's peak memory flat as dumps grow: without it the
-      // pipe's read buffers outlive their use until a late scavenge (docs/benchmarks.md, Backup).
-      { name: 'NODE_OPTIONS', value: '--max-semi-space-size=1' },
+      runnerNodeOptions,
       ...databaseEnv(input.app),
     ];
   }

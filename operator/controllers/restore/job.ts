@@ -3,6 +3,7 @@ import type { V1EnvVar, V1Job, V1Volume, V1VolumeMount } from '@kubernetes/clien
 import { appLabel, managedByLabel, managedByValue } from '../../api/constants.ts';
 import type { BackupStorage, JobSettings, PlannerApp, PlannerRestore } from '../../api/generated.ts';
 import { controllerReference } from '../../runtime/writes.ts';
+import { runnerNodeOptions } from '../backup/job.ts';
 
 /** Mount path of a PVC storage inside the runner container. */
 const storageMountPath = '/backups';
@@ -76,6 +77,8 @@ export function buildRunnerJob(input: RunnerJobInput): V1Job {
     { name: 'PLANNER_APP', value: app.metadata?.name ?? '' },
     { name: 'PLANNER_NAMESPACE', value: namespace },
     ...storage.env,
+    // Both steps stream the whole dump, so they get the backup runner's memory setting.
+    runnerNodeOptions,
     ...(step === 'restore' ? databaseEnv(app.spec.database.secretRef.name) : []),
   ];
   const labels = {
