@@ -49,4 +49,27 @@ describe('createLogger', () => {
       message: 'connect to postgres://app:***@db:5432/x failed',
     });
   });
+
+  it('stamps each JSON line with an ISO time', () => {
+    const { logger, lines } = capture('production');
+    logger.info('Request completed', { status: 200 });
+    const line = JSON.parse(lines[0] as string);
+    expect(new Date(line.timestamp).toISOString()).toBe(line.timestamp);
+    expect(line.service).toBe('planner-server');
+  });
+
+  it('still writes a line holding a circular value', () => {
+    const { logger, lines } = capture('production');
+    const deep: Record<string, unknown> = { a: { b: { c: { d: { e: {} } } } } };
+    (
+      (((deep.a as Record<string, unknown>).b as Record<string, unknown>).c as Record<string, unknown>).d as Record<
+        string,
+        unknown
+      >
+    ).e = deep;
+    logger.info('Odd value', { deep });
+    const line = JSON.parse(lines[0] as string);
+    expect(line.message).toBe('Odd value');
+    expect(line.deep.a.b.c.d.e.a.b.c.d.e).toBe('[Circular]');
+  });
 });

@@ -124,7 +124,12 @@ function send(response: Response, result: RouteResult): void {
   } else if (result.contentType !== undefined) {
     response.type(result.contentType).send(result.body);
   } else {
-    response.json(result.body);
+    // Written directly: Express's json() and send() parse and rebuild the Content-Type and check
+    // freshness on every call, which a JSON API without ETags does not need.
+    const text = JSON.stringify(result.body);
+    response.setHeader('Content-Type', 'application/json; charset=utf-8');
+    response.setHeader('Content-Length', Buffer.byteLength(text));
+    response.end(text);
   }
 }
 

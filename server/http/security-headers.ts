@@ -22,7 +22,11 @@ export function securityHeaders(options?: Readonly<HelmetOptions>): RequestHandl
   helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => {
     failure = error;
   });
-  if (failure !== undefined) throw new Error('invalid helmet options: helmet failed while recording its headers; check the options passed to securityHeaders', { cause: failure });
+  if (failure !== undefined)
+    throw new Error(
+      'invalid helmet options: helmet failed while recording its headers; check the options passed to securityHeaders',
+      { cause: failure },
+    );
   return (_request, response, next) => {
     for (const [name, value] of headers) response.setHeader(name, value);
     next();
