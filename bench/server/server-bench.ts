@@ -7,11 +7,13 @@
  * Starts a private PostgreSQL, migrates it and seeds 100,000 tasks for one
  * user. For each scenario (GET a page of 50, POST one task) it then measures
  * each target's maximum throughput with autocannon in alternating rounds, and
- * the latency at half of the median maximum. Prints a Markdown table for docs/benchmarks.md.
+ * the latency at half of the median maximum: with autocannon's rate option,
+ * and with evenly paced requests (paced-load.ts) sent to both targets at half
+ * of the server's maximum. Prints a Markdown table for docs/benchmarks.md.
  *
  * Environment: BENCH_DURATION_S (default 10), BENCH_CONNECTIONS (default 32),
  * BENCH_ROUNDS (default 3),
- * BENCH_CPU_PROFILE_DIR (write a V8 CPU profile of the server there).
+ * BENCH_CPU_PROFILE_DIR (write V8 CPU profiles of the server and the baseline there).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +25,7 @@ import pg from 'pg';
 import { repositoryRoot } from '../../test/harness/paths.ts';
 import { createTestDatabase, startPostgres } from '../../test/harness/postgres.ts';
 import { findFreePort, waitFor } from '../../test/harness/processes.ts';
+import { runPacedLoad, type PacedLoadResult } from './paced-load.ts';
 
 const durationSeconds = Number(process.env.BENCH_DURATION_S ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -160,11 +163,15 @@ try {
   await seed(database.url, session.user.id);
 
   const baselinePort = await findFreePort();
-  const baseline = startNode([join(repositoryRoot, 'bench', 'server', 'baseline.ts')], {
-    ...common,
-    PORT: String(baselinePort),
-    BENCH_USER_ID: session.user.id,
-  });
+  const baselineScript = join(repositoryRoot, 'bench', 'server', 'baseline.ts');
+  const baseline = startNode(
+    [...(profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`]), baselineScript],
+    {
+      ...common,
+      PORT: String(baselinePort),
+      BENCH_USER_ID: session.user.id,
+    },
+  );
   children.push(baseline);
   const baselineUrl = `http://127.0.0.1:${baselinePort}`;
   await waitForHttp(`${baselineUrl}/api/v1/tasks`, 200, baseline);
@@ -233,10 +240,31 @@ try {
       server.pid,
       halfRate,
     );
-    process.stderr.write(`${scenario.name}: ${JSON.stringify({ samples, baseHalf, serverHalf })}\n`);
-    const errors = [...samples.server, serverHalf].reduce((sum, item) => sum + item.errors + item.non2xx, 0);
+    const paced = (base: string, token: string | undefined, rate: number): Promise<PacedLoadResult> =>
+      runPacedLoad({
+        url: `${base}${scenario.path}`,
+        method: scenario.method,
+        headers: {
+          'content-type': 'application/json',
+          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        },
+        ...(scenario.method === 'POST' ? { body: createBody } : {}),
+        rate,
+        durationSeconds,
+        warmupSeconds: 2,
+        maxSockets: connections,
+      });
+    const basePaced = await paced(baselineUrl, undefined, halfRate);
+    const serverPaced = await paced(serverUrl, session.token, halfRate);
+    process.stderr.write(
+      `${scenario.name}: ${JSON.stringify({ samples, baseHalf, serverHalf, basePaced, serverPaced })}\n`,
+    );
+    const errors =
+      [...samples.server, serverHalf].reduce((sum, item) => sum + item.errors + item.non2xx, 0) +
+      serverPaced.errors +
+      serverPaced.non2xx;
     rows.push(
-      `| ${scenario.name} | ${baseMax.requestsPerSecond.toFixed(0)} | ${serverMax.requestsPerSecond.toFixed(0)} | ${(serverMax.requestsPerSecond / baseMax.requestsPerSecond).toFixed(2)} | ${baseMax.cpuMicrosPerRequest} | ${serverMax.cpuMicrosPerRequest} | ${halfRate} | ${serverHalf.p50Ms} | ${serverHalf.p99Ms} | ${baseHalf.p99Ms} | ${errors} |`,
+      `| ${scenario.name} | ${baseMax.requestsPerSecond.toFixed(0)} | ${serverMax.requestsPerSecond.toFixed(0)} | ${(serverMax.requestsPerSecond / baseMax.requestsPerSecond).toFixed(2)} | ${baseMax.cpuMicrosPerRequest} | ${serverMax.cpuMicrosPerRequest} | ${halfRate} | ${serverPaced.p50Ms} / ${serverPaced.p99Ms} | ${basePaced.p50Ms} / ${basePaced.p99Ms} | ${serverHalf.p99Ms} | ${baseHalf.p99Ms} | ${errors} |`,
     );
   }
 
@@ -246,8 +274,8 @@ try {
       `Load average before the run: ${loadBefore.map((value) => value.toFixed(1)).join(', ')}.`,
       `Settings: ${rounds} alternating rounds per target (median shown), ${connections} connections, ${durationSeconds} s per measurement, DATABASE_POOL_MAX=${poolMax}, ${seededTasks} seeded tasks, server LOG_LEVEL=info (one JSON line per request).`,
       '',
-      '| Scenario | Baseline req/s | Server req/s | Ratio | Baseline CPU µs/req | Server CPU µs/req | Server at half rate (req/s) | Server p50 (ms) | Server p99 (ms) | Baseline p99 at its half rate (ms) | Server errors |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| Scenario | Baseline req/s | Server req/s | Ratio | Baseline CPU µs/req | Server CPU µs/req | Half of the server maximum (req/s) | Server p50 / p99, paced (ms) | Baseline p50 / p99, paced (ms) | Server p99, autocannon rate (ms) | Baseline p99, autocannon rate at its own half (ms) | Server errors |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...rows,
       '',
     ].join('\n'),
