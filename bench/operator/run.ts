@@ -3,7 +3,7 @@
 // 2. operator: create N PlannerApps and time until the operator has created every HPA;
 // 3. the operator's peak RSS and its API write calls during a quiet period.
 // Run with `npm run build && node bench/operator/run.ts [--apps 1000] [--namespaces 20] [--quiet-seconds 60]`.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -13,6 +13,7 @@ import type { KubeObject } from '../../operator/runtime/objects.ts';
 import { startControlPlane } from '../../test/harness/control-plane.ts';
 import { repositoryRoot } from '../../test/harness/paths.ts';
 import { findFreePort, startProcess, waitFor } from '../../test/harness/processes.ts';
+import { cpuSecondsNaming, processCpuSeconds } from './process-cpu.ts';
 
 const { values } = parseArgs({
   options: {
@@ -142,13 +143,13 @@ async function warmUp(client: KubeClient, namespace: string, withApp: boolean): 
 async function runBaseline(client: KubeClient, directory: string) {
   await prepareNamespaces(client, 'base', false);
   await warmUp(client, 'warm-base', false);
-  const cpuBefore = controlPlaneCpuSeconds(directory);
+  const cpuBefore = cpuSecondsNaming(directory);
   const started = performance.now();
   await pool(targets('base'), clientConcurrency, ({ namespace, name }) =>
     client.create(resourceTypes.hpa, namespace, hpaBody(name)),
   );
   const seconds = await waitForHpas(client, 'base', started);
-  return { seconds, controlPlaneCpuSeconds: controlPlaneCpuSeconds(directory) - cpuBefore };
+  return { seconds, controlPlaneCpuSeconds: cpuSecondsNaming(directory) - cpuBefore };
 }
 
 async function metricsText(port: number): Promise<string> {
@@ -160,26 +161,6 @@ function writeCalls(metrics: string): number {
     .split('\n')
     .filter((line) => line.startsWith('planner_operator_api_requests_total{') && !/verb="(GET|WATCH)"/.test(line))
     .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
-}
-
-/** CPU time (user plus system) the process has used, in seconds, assuming 100 clock ticks per second. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** CPU seconds used so far by the control plane's processes: those whose command line names its run folder, except exceptPid. */
-function controlPlaneCpuSeconds(directory: string, exceptPid?: number): number {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === exceptPid) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(directory)) total += cpuSeconds(Number(entry));
-    } catch {
-      // The process ended while the folder was listed.
-    }
-  }
-  return total;
 }
 
 /** A memory figure of /proc/PID/status in MiB: VmHWM is the peak resident set size, VmRSS the current one. */
@@ -225,14 +206,14 @@ async function runOperator(client: KubeClient, kubeconfigPath: string, logDirect
     );
     await warmUp(client, 'warm-bench', true);
     const writesBefore = writeCalls(await metricsText(metricsPort));
-    const cpuBefore = controlPlaneCpuSeconds(logDirectory, operator.child.pid);
+    const cpuBefore = cpuSecondsNaming(logDirectory, operator.child.pid);
     const started = performance.now();
     await pool(targets('bench'), clientConcurrency, ({ namespace, name }) =>
       client.create(resourceTypes.plannerApp, namespace, plannerAppBody(name)),
     );
     const seconds = await waitForHpas(client, 'bench', started);
-    const convergenceCpuSeconds = cpuSeconds(operator.child.pid as number);
-    const convergenceControlPlaneCpuSeconds = controlPlaneCpuSeconds(logDirectory, operator.child.pid) - cpuBefore;
+    const convergenceCpuSeconds = processCpuSeconds(operator.child.pid as number);
+    const convergenceControlPlaneCpuSeconds = cpuSecondsNaming(logDirectory, operator.child.pid) - cpuBefore;
     if (process.env.BENCH_DEBUG !== undefined) {
       const text = await metricsText(metricsPort);
       console.error(

@@ -4,34 +4,18 @@
 // new app. It shows the floor under the operator benchmark's ratio: the PlannerApp creates and
 // the HPA writes alone, with no operator overhead at all.
 // Run with `node bench/operator/write-costs.ts [--count 1000]`.
-import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { appFinalizer } from '../../operator/api/constants.ts';
 import { plannerApiVersion, resourceTypes } from '../../operator/api/resources.ts';
 import { KubeClient } from '../../operator/runtime/client.ts';
 import type { KubeObject } from '../../operator/runtime/objects.ts';
 import { startControlPlane } from '../../test/harness/control-plane.ts';
+import { cpuSecondsNaming } from './process-cpu.ts';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '1000' } } });
 const count = Number(values.count);
 const inFlight = 16;
 const names = Array.from({ length: count }, (_, index) => `app-${index}`);
-
-/** CPU seconds (user plus system) of the processes whose command line names folder. */
-function cpuSecondsOf(folder: string): number {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(folder)) continue;
-      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      total += (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      // The process ended while /proc was read.
-    }
-  }
-  return total;
-}
 
 async function pool(task: (name: string) => Promise<unknown>): Promise<void> {
   let next = 0;
@@ -69,13 +53,13 @@ const client = new KubeClient({ kubeConfig: controlPlane.kubeConfig });
 const rows: { request: string; seconds: number; cpuSeconds: number }[] = [];
 
 async function measure(request: string, task: (name: string) => Promise<unknown>): Promise<void> {
-  const cpuBefore = cpuSecondsOf(controlPlane.directory);
+  const cpuBefore = cpuSecondsNaming(controlPlane.directory);
   const started = performance.now();
   await pool(task);
   rows.push({
     request,
     seconds: (performance.now() - started) / 1000,
-    cpuSeconds: cpuSecondsOf(controlPlane.directory) - cpuBefore,
+    cpuSeconds: cpuSecondsNaming(controlPlane.directory) - cpuBefore,
   });
 }
 

@@ -108,7 +108,7 @@ async function finishBackup(state: BackupState, active: BackupActiveRun, outcome
       message: 'No run is in progress',
     });
     state.status.phase = idlePhase(state);
-    // Unlocked before the idle status is written, so whoever sees the run over also finds the lock free.
+    // The lock goes before the idle status is written, so a reader that sees the run over also finds the lock free.
     await unlockAfterRun(state.backup, jobName, context);
     await saveStatus(state);
     state.options.metrics.countRun(labels.namespace, labels.backup, 'failed');
