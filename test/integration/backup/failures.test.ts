@@ -7,7 +7,6 @@ import { readAppLock } from '../../../operator/locks/app-lock.ts';
 import { TestClock } from '../../../operator/runtime/clock.ts';
 import {
   createBackup,
-  eventReasons,
   eventually,
   listBackupJobs,
   readBackup,
@@ -15,6 +14,7 @@ import {
   storedBackupIds,
   type BackupEnvironment,
 } from '../support/backup-fixtures.ts';
+import { expectEvents } from '../support/events.ts';
 
 const finished = (backup: PlannerBackup) =>
   backup.status?.lastRun !== undefined && backup.status.activeRun === undefined;
@@ -110,7 +110,7 @@ describe('PlannerBackup runs that never finish', () => {
     expect(backup.status?.conditions?.find((c) => c.type === 'Running')).toMatchObject({ status: 'False' });
     expect(backup.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False' });
     await expectLockReleased();
-    expect(await eventReasons(env.client, env.namespace, 'vanished')).toContain('RunFailed');
+    await expectEvents(env.client, env.namespace, 'vanished', ['RunFailed']);
     expect(await listBackupJobs(env.client, env.namespace, 'vanished')).toEqual([]);
     expect(await storedBackupIds(env.backupFolder('vanished'))).toEqual([]);
   }, 120_000);
@@ -141,7 +141,7 @@ describe('PlannerBackup runs that never finish', () => {
     expect(backup.status?.lastRun?.message).toMatch(/still running past its activeDeadlineSeconds and was stopped/);
     expect(backup.status?.consecutiveFailures).toBe(1);
     await expectLockReleased();
-    expect(await eventReasons(env.client, env.namespace, 'hung')).toContain('RunFailed');
+    await expectEvents(env.client, env.namespace, 'hung', ['RunFailed']);
     await eventually(
       'hung Job deleted',
       () => listBackupJobs(env.client, env.namespace, 'hung'),

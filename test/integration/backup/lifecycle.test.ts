@@ -7,7 +7,6 @@ import { lockHolderAnnotation } from '../../../operator/controllers/backup/lock.
 import { acquireAppLock, readAppLock, releaseAppLock } from '../../../operator/locks/app-lock.ts';
 import {
   createBackup,
-  eventReasons,
   eventually,
   listBackupJobs,
   readBackup,
@@ -15,6 +14,7 @@ import {
   storedBackupIds,
   type BackupEnvironment,
 } from '../support/backup-fixtures.ts';
+import { expectEvents } from '../support/events.ts';
 
 const finished = (backup: PlannerBackup) =>
   backup.status?.lastRun !== undefined && backup.status.activeRun === undefined;
@@ -60,9 +60,14 @@ describe('PlannerBackup lifecycle', () => {
   });
 
   it('exports run metrics', async () => {
-    const response = await fetch(`http://127.0.0.1:${env.operator.metricsPort}/metrics`);
-    const text = await response.text();
     const labels = `namespace="${env.namespace}",backup="restart"`;
+    // The gauges follow the status write that the previous test waited for, so they can trail it.
+    const text = await eventually(
+      'backup gauges exported',
+      async () => (await fetch(`http://127.0.0.1:${env.operator.metricsPort}/metrics`)).text(),
+      (body) => body.includes(`planner_backup_last_success_timestamp_seconds{${labels}}`),
+      10_000,
+    );
     expect(text).toMatch(new RegExp(`planner_backup_last_success_timestamp_seconds\\{${labels}\\} \\d{10}`));
     expect(text).toMatch(new RegExp(`planner_backup_last_size_bytes\\{${labels}\\} [1-9]\\d*`));
     expect(text).toMatch(new RegExp(`planner_backup_last_duration_seconds\\{${labels}\\} \\d`));
@@ -113,7 +118,7 @@ describe('PlannerBackup lifecycle', () => {
       60_000,
     );
     expect(blocked.status?.phase).toBe('Succeeded');
-    expect(await eventReasons(env.client, env.namespace, 'blocked')).toContain('RunWaiting');
+    await expectEvents(env.client, env.namespace, 'blocked', ['RunWaiting']);
   });
 
   it('deletes stored backups only with deletionPolicy Delete', async () => {

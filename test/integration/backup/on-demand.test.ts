@@ -6,7 +6,6 @@ import { resourceTypes } from '../../../operator/api/resources.ts';
 import {
   createBackup,
   createDatabaseSecret,
-  eventReasons,
   eventually,
   listBackupJobs,
   readBackup,
@@ -14,6 +13,7 @@ import {
   storedBackupIds,
   type BackupEnvironment,
 } from '../support/backup-fixtures.ts';
+import { expectEvents } from '../support/events.ts';
 
 describe('PlannerBackup on-demand runs', () => {
   let env: BackupEnvironment;
@@ -56,9 +56,7 @@ describe('PlannerBackup on-demand runs', () => {
       tables: unknown;
     };
     expect(manifest.sha256).toBe(last?.sha256);
-    expect(await eventReasons(env.client, env.namespace, 'once')).toEqual(
-      expect.arrayContaining(['RunStarted', 'RunSucceeded', 'Pruned']),
-    );
+    await expectEvents(env.client, env.namespace, 'once', ['RunStarted', 'RunSucceeded', 'Pruned']);
   });
 
   it('builds the Job with a restricted security context and Secret references', async () => {
@@ -109,7 +107,7 @@ describe('PlannerBackup on-demand runs', () => {
       const ready = backup.status?.conditions?.find((item) => item.type === 'Ready');
       expect(ready).toMatchObject({ status: 'False', reason: 'RunFailed' });
       expect(await storedBackupIds(env.backupFolder('denied'))).toEqual([]);
-      expect(await eventReasons(env.client, env.namespace, 'denied')).toContain('RunFailed');
+      await expectEvents(env.client, env.namespace, 'denied', ['RunFailed']);
     } finally {
       await env.client.patch(resourceTypes.plannerApp, env.namespace, 'web', {
         spec: { database: { secretRef: { name: 'db' } } },

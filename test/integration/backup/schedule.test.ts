@@ -6,7 +6,6 @@ import { acquireAppLock, releaseAppLock } from '../../../operator/locks/app-lock
 import { TestClock } from '../../../operator/runtime/clock.ts';
 import {
   createBackup,
-  eventReasons,
   eventually,
   listBackupJobs,
   readBackup,
@@ -14,6 +13,7 @@ import {
   storedBackupIds,
   type BackupEnvironment,
 } from '../support/backup-fixtures.ts';
+import { expectEvents } from '../support/events.ts';
 
 const hour = 3_600_000;
 
@@ -98,7 +98,7 @@ describe('PlannerBackup schedules', () => {
     );
     expect(new Date(backup.status?.skippedRuns?.[0]?.scheduledTime ?? '').getTime()).toBe(due.getTime());
     expect(backup.status?.lastRun?.backupId).not.toBe(`hourly-${stamp(due)}`);
-    expect(await eventReasons(env.client, env.namespace, 'hourly')).toContain('RunSkipped');
+    await expectEvents(env.client, env.namespace, 'hourly', ['RunSkipped']);
   });
 
   it('records skipped runs while suspended', async () => {
@@ -165,6 +165,6 @@ describe('PlannerBackup schedules', () => {
       60_000,
     );
     expect(backup.status?.lastRun?.result).toBe('Succeeded');
-    expect(await eventReasons(env.client, env.namespace, 'hourly')).toContain('RunWaiting');
+    await expectEvents(env.client, env.namespace, 'hourly', ['RunWaiting']);
   });
 });

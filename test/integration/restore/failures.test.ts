@@ -10,7 +10,6 @@ import {
   countTasks,
   createRestore,
   deploymentReplicas,
-  eventMessages,
   eventually,
   readRestore,
   seedTasks,
@@ -20,6 +19,7 @@ import {
   waitForRestorePhase,
   type RestoreEnvironment,
 } from '../support/restore-fixtures.ts';
+import { expectEvents } from '../support/events.ts';
 
 describe('PlannerRestore failures', () => {
   let env: RestoreEnvironment;
@@ -61,8 +61,7 @@ describe('PlannerRestore failures', () => {
     const app = await client.get<PlannerApp>(resourceTypes.plannerApp, namespace, 'web');
     expect(app.metadata?.annotations?.['planner.bbcagents.io/quiesce']).toBeUndefined();
     expect(await readAppLock(client, namespace, 'web', new Date())).toBeUndefined();
-    const events = await eventMessages(client, namespace, 'corrupt');
-    expect(events).toContainEqual(expect.stringContaining('Restore failed: checksum mismatch for backup corrupt'));
+    await expectEvents(client, namespace, 'corrupt', [/: Restore failed: checksum mismatch for backup corrupt/]);
   }, 60_000);
 
   it('leaves the database as it was when the dump fails midway', async () => {

@@ -8,7 +8,6 @@ import {
   countTasks,
   createRestore,
   deploymentReplicas,
-  eventMessages,
   eventually,
   seedTasks,
   sql,
@@ -17,6 +16,7 @@ import {
   waitForRestorePhase,
   type RestoreEnvironment,
 } from '../support/restore-fixtures.ts';
+import { expectEvents } from '../support/events.ts';
 
 describe('PlannerRestore round trip', () => {
   let env: RestoreEnvironment;
@@ -89,11 +89,10 @@ describe('PlannerRestore round trip', () => {
     );
     expect(app.metadata?.annotations?.['planner.bbcagents.io/quiesce']).toBeUndefined();
 
-    const events = await eventMessages(client, namespace, 'undo-delete');
-    expect(events.some((event) => event.includes('App scaled to zero for restore'))).toBe(true);
-    expect(events.some((event) => event.startsWith('RestoreSucceeded: Database restored from backup web-before'))).toBe(
-      true,
-    );
+    await expectEvents(client, namespace, 'undo-delete', [
+      /: App scaled to zero for restore/,
+      /^RestoreSucceeded: Database restored from backup web-before/,
+    ]);
     const jobs = await client.list<V1Job>(resourceTypes.job, namespace);
     const restoreJob = jobs.items.find((job) => job.metadata?.name === 'undo-delete-restore');
     const container = restoreJob?.spec?.template.spec?.containers[0];

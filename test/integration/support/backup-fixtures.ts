@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CoreV1Event, KubeConfig, V1Deployment, V1Job } from '@kubernetes/client-node';
+import type { KubeConfig, V1Deployment, V1Job } from '@kubernetes/client-node';
 import pg from 'pg';
 import type { PlannerApp, PlannerBackup, PlannerBackupSpec } from '../../../operator/api/generated.ts';
 import { plannerApiVersion, resourceTypes } from '../../../operator/api/resources.ts';
@@ -190,14 +190,6 @@ export async function listBackupJobs(client: KubeClient, namespace: string, back
     labelSelector: `planner.bbcagents.io/backup=${backup}`,
   });
   return list.items.map((job) => job.metadata?.name ?? '').sort();
-}
-
-/** Reasons of the Events recorded for an object, oldest first. */
-export async function eventReasons(client: KubeClient, namespace: string, name: string): Promise<string[]> {
-  const list = await client.list<CoreV1Event>(resourceTypes.event, namespace, {
-    fieldSelector: `involvedObject.name=${name}`,
-  });
-  return list.items.map((event) => event.reason ?? '');
 }
 
 /** Backup ids that have a manifest in a host folder, sorted; an absent folder has none. */

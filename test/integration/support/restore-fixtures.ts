@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CoreV1Event, KubeConfig, V1Deployment } from '@kubernetes/client-node';
+import type { KubeConfig, V1Deployment } from '@kubernetes/client-node';
 import pg from 'pg';
 import type { PlannerApp, PlannerRestore, PlannerRestoreSpec } from '../../../operator/api/generated.ts';
 import { plannerApiVersion, resourceTypes } from '../../../operator/api/resources.ts';
@@ -250,12 +250,4 @@ export function waitForRestorePhase(
 export async function deploymentReplicas(client: KubeClient, namespace: string): Promise<number | undefined> {
   const deployment = await client.get<V1Deployment>(resourceTypes.deployment, namespace, 'web');
   return deployment.spec?.replicas;
-}
-
-/** Messages of the Events about an object, oldest first. */
-export async function eventMessages(client: KubeClient, namespace: string, name: string): Promise<string[]> {
-  const list = await client.list<CoreV1Event>(resourceTypes.event, namespace, {
-    fieldSelector: `involvedObject.name=${name}`,
-  });
-  return list.items.map((event) => `${event.reason}: ${event.message}`);
 }
