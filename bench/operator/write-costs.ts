@@ -1,8 +1,8 @@
 // Measures what single API requests cost the private control plane, 1,000 at a time with 16 in
-// flight and nothing watching: HPA creates (the operator benchmark's baseline), PlannerApp creates
-// (a first round in a fresh namespace, then a warm one), and each write the operator sends per
-// new app. It shows the floor under the operator benchmark's ratio: the PlannerApp creates and
-// the HPA writes alone, with no operator overhead at all.
+// flight and nothing watching. It times HPA creates (the operator benchmark's baseline),
+// PlannerApp creates (a first round in a fresh namespace, then a warm one), and each write the
+// operator sends per new app. Together they show the floor under the operator benchmark's ratio:
+// the PlannerApp creates and the HPA writes alone, with no operator overhead at all.
 // Run with `node bench/operator/write-costs.ts [--count 1000]`.
 import { parseArgs } from 'node:util';
 import { appFinalizer } from '../../operator/api/constants.ts';

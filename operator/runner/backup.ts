@@ -212,7 +212,7 @@ export async function runBackup(
     let counted: Awaited<typeof counting>;
     try {
       await streamDump(options, session, pgDump, dumpWriter, digest, signal).catch((error: unknown) => {
-        // A failed count aborts the snapshot's transaction, which can make pg_dump fail too; the count says why.
+        // A failed count aborts the snapshot's transaction, which can make pg_dump fail too. The count's error is the cause.
         throw signal.aborted || countFailure === undefined ? error : countFailure;
       });
       counted = await counting;

@@ -133,7 +133,7 @@ export class ControllerRunner {
   }
 }
 
-/** Whether an update changed nothing a reconcile reads from the object but its status and bookkeeping. */
+/** Reports whether an update changed only the object's status and bookkeeping, which a reconcile does not read. */
 export function onlyStatusChanged(before: KubeObject, after: KubeObject): boolean {
   const a = before.metadata ?? {};
   const b = after.metadata ?? {};

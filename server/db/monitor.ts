@@ -4,7 +4,7 @@ import { databaseErrorCode } from './errors.ts';
 import { readSchemaStatus, type SchemaStatus } from './migrations.ts';
 
 /**
- * Longest wait in {@link DatabaseMonitor.stop} for a check in flight: the pool's 5 s acquire timeout
+ * Maximum wait in {@link DatabaseMonitor.stop} for a check in flight: the pool's 5 s acquire timeout
  * (server/db/database.ts) plus time for the check's two short queries.
  */
 const maxStopWaitMs = 8_000;

@@ -125,13 +125,15 @@ export async function eventually<T>(
 ): Promise<T> {
   let last: T | undefined;
   try {
-    return await waitFor(
+    // The box lets an accepted value be undefined, which waitFor would take for "not yet".
+    const found = await waitFor(
       async () => {
         last = await read();
-        return accept(last) ? last : undefined;
+        return accept(last) ? { value: last } : undefined;
       },
       { description, timeoutMs, intervalMs: 100 },
     );
+    return found.value;
   } catch (error) {
     throw new Error(`${(error as Error).message}; last value: ${JSON.stringify(last)?.slice(0, 2000)}`, {
       cause: error,

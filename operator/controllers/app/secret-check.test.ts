@@ -13,7 +13,7 @@ function app(secret: string): PlannerApp {
   } as PlannerApp;
 }
 
-/** A context whose client answers Secret reads from a map and counts them. */
+/** A context whose client serves Secret reads from a map and counts them. */
 function fakeContext(clock: TestClock, secrets: Map<string, Record<string, string>>) {
   const reads: string[] = [];
   const client = {

@@ -25,8 +25,8 @@ const verifiedCacheSize = 10_000;
 
 /**
  * Remembers the subject and expiry of tokens that passed verification. A token is a fixed string
- * signed with the server's secret, so the same string verifies the same way until it expires;
- * the expiry is checked on every use, and the oldest entry goes when the map is full.
+ * signed with the server's secret, so the same string verifies the same way until it expires.
+ * The expiry is checked on every use, and the oldest entry is evicted when the map is full.
  */
 class VerifiedTokens {
   private readonly entries = new Map<string, { userId: string; expiresMs: number }>();

@@ -8,7 +8,7 @@ import { createLogger } from '../../../operator/runtime/logger.ts';
 import type { Manager } from '../../../operator/runtime/manager.ts';
 import type { KubeObject } from '../../../operator/runtime/objects.ts';
 import type { OperatorSettings } from '../../../operator/settings.ts';
-import { waitFor } from '../../harness/processes.ts';
+import { eventually as pollUntil } from '../../harness/processes.ts';
 
 /** Options of {@link startTestOperator}. */
 export interface TestOperatorOptions {
@@ -98,28 +98,14 @@ export function createApp(client: KubeClient, namespace: string, name: string, s
   });
 }
 
-/** Polls until read() returns a value for which accept() is true; fails with the last value seen. */
-export async function eventually<T>(
+/** Polls like the harness's `eventually`, with a default timeout shorter than the 30 s jest test timeout. */
+export function eventually<T>(
   description: string,
   read: () => Promise<T>,
   accept: (value: T) => boolean,
   timeoutMs = 20_000,
 ): Promise<T> {
-  let last: T | undefined;
-  try {
-    const found = await waitFor(
-      async () => {
-        last = await read();
-        return accept(last) ? { value: last } : undefined;
-      },
-      { description, timeoutMs, intervalMs: 100 },
-    );
-    return found.value;
-  } catch (error) {
-    throw new Error(`${(error as Error).message}; last value: ${JSON.stringify(last)?.slice(0, 1500)}`, {
-      cause: error,
-    });
-  }
+  return pollUntil(description, read, accept, timeoutMs);
 }
 
 /** Reads the app's HPA, or undefined. */
